@@ -1,0 +1,176 @@
+package roster
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"math/bits"
+
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// Hash is a SHA-256 digest: a table root, a leaf hash or a tree node.
+type Hash [32]byte
+
+// String returns the hash as 64 lowercase hex digits.
+func (h Hash) String() string { return hex.EncodeToString(h[:]) }
+
+// MarshalText encodes the hash as hex.
+func (h Hash) MarshalText() ([]byte, error) { return []byte(h.String()), nil }
+
+// UnmarshalText decodes 64 hex digits.
+func (h *Hash) UnmarshalText(b []byte) error {
+	p, err := ParseHash(string(b))
+	if err != nil {
+		return err
+	}
+	*h = p
+	return nil
+}
+
+// ParseHash decodes 64 hex digits (either case).
+func ParseHash(s string) (Hash, error) {
+	var h Hash
+	if len(s) != 64 {
+		return h, fmt.Errorf("hash %q: want 64 hex digits, have %d characters", s, len(s))
+	}
+	if _, err := hex.Decode(h[:], []byte(s)); err != nil {
+		return h, fmt.Errorf("hash %q: %v", s, err)
+	}
+	return h, nil
+}
+
+// EmptyRoot is the root of a table with no rows, SHA-256 of nothing.
+var EmptyRoot = Hash(sha256.Sum256(nil))
+
+// LeafHash is the RFC 6962 leaf hash H(0x00 || leaf).
+func LeafHash(leaf []byte) Hash {
+	return Hash(tlog.RecordHash(leaf))
+}
+
+func nodeHash(l, r Hash) Hash {
+	return Hash(tlog.NodeHash(tlog.Hash(l), tlog.Hash(r)))
+}
+
+// TreeBuilder computes an RFC 6962 Merkle tree hash over leaves appended in
+// order, in O(log n) memory. The zero value is an empty tree ready to use.
+type TreeBuilder struct {
+	stack []Hash // roots of complete subtrees, largest first
+	n     uint64
+	h     hash.Hash
+	buf   []byte
+}
+
+// AddLeaf appends the leaf bytes of the next leaf.
+func (b *TreeBuilder) AddLeaf(leaf []byte) {
+	if b.h == nil {
+		b.h = sha256.New()
+	}
+	b.h.Reset()
+	b.h.Write([]byte{0})
+	b.h.Write(leaf)
+	var lh Hash
+	b.h.Sum(lh[:0])
+	b.AddLeafHash(lh)
+}
+
+// AddRow appends the leaf of row r.
+func (b *TreeBuilder) AddRow(r Row) {
+	b.buf = r.AppendLeaf(b.buf[:0])
+	b.AddLeaf(b.buf)
+}
+
+// AddLeafHash appends a leaf whose hash H(0x00 || leaf) is already known.
+func (b *TreeBuilder) AddLeafHash(h Hash) {
+	b.stack = append(b.stack, h)
+	// Merge complete subtrees of equal size: one merge per trailing one
+	// bit of the old count.
+	for n := b.n; n&1 == 1; n >>= 1 {
+		k := len(b.stack)
+		b.stack[k-2] = nodeHash(b.stack[k-2], b.stack[k-1])
+		b.stack = b.stack[:k-1]
+	}
+	b.n++
+}
+
+// Len returns the number of leaves appended.
+func (b *TreeBuilder) Len() uint64 { return b.n }
+
+// Root returns the Merkle tree hash of the leaves so far. The builder stays
+// usable.
+func (b *TreeBuilder) Root() Hash {
+	if len(b.stack) == 0 {
+		return EmptyRoot
+	}
+	acc := b.stack[len(b.stack)-1]
+	for i := len(b.stack) - 2; i >= 0; i-- {
+		acc = nodeHash(b.stack[i], acc)
+	}
+	return acc
+}
+
+// Proof is an RFC 6962 inclusion proof of one leaf in a tree of Size
+// leaves: the sibling hashes from the leaf up.
+type Proof struct {
+	Index uint64 // position of the row, 0-based, in id order
+	Size  uint64 // rows in the table
+	Path  []Hash
+}
+
+// ErrProof is wrapped by every failed proof verification.
+var ErrProof = errors.New("inclusion proof does not verify")
+
+// VerifyProof checks that row r is the row at p.Index of a table of p.Size
+// rows whose root is root. It uses golang.org/x/mod/sumdb/tlog, an
+// implementation independent of the one that made the proof.
+func VerifyProof(root Hash, r Row, p Proof) error {
+	if p.Size == 0 || p.Index >= p.Size || p.Size > 1<<62 {
+		return fmt.Errorf("%w: index %d of %d rows", ErrProof, p.Index, p.Size)
+	}
+	proof := make(tlog.RecordProof, len(p.Path))
+	for i, h := range p.Path {
+		proof[i] = tlog.Hash(h)
+	}
+	if err := tlog.CheckRecord(proof, int64(p.Size), tlog.Hash(root), int64(p.Index), tlog.Hash(LeafHash(r.Leaf()))); err != nil {
+		return fmt.Errorf("%w: row %q: %v", ErrProof, r.ID, err)
+	}
+	return nil
+}
+
+// leafHashes hashes the leaves of rows, in order.
+func leafHashes(rows []Row) []Hash {
+	out := make([]Hash, len(rows))
+	var buf []byte
+	h := sha256.New()
+	for i, r := range rows {
+		buf = r.AppendLeaf(append(buf[:0], 0))
+		h.Reset()
+		h.Write(buf)
+		h.Sum(out[i][:0])
+	}
+	return out
+}
+
+// mth is the RFC 6962 Merkle tree hash of a slice of leaf hashes.
+func mth(leaves []Hash) Hash {
+	var b TreeBuilder
+	for _, h := range leaves {
+		b.AddLeafHash(h)
+	}
+	return b.Root()
+}
+
+// path is RFC 6962 PATH(m, D[n]).
+func path(m int, leaves []Hash) []Hash {
+	n := len(leaves)
+	if n <= 1 {
+		return nil
+	}
+	k := 1 << (bits.Len(uint(n-1)) - 1) // largest power of two < n
+	if m < k {
+		return append(path(m, leaves[:k]), mth(leaves[k:]))
+	}
+	return append(path(m-k, leaves[k:]), mth(leaves[:k]))
+}

@@ -1,0 +1,312 @@
+package roster
+
+import (
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Kind names one of the four tables of protocol §1.
+type Kind uint8
+
+// The tables of a draw.
+const (
+	KindPremises   Kind = iota + 1 // 检查对象名录库, the premises roster
+	KindInspectors                 // 执法检查人员名录库, the inspector roster
+	KindConflicts                  // declared conflicts of interest (回避)
+	KindHistory                    // past inspections
+)
+
+// Kinds lists the tables in the order the protocol hashes their roots.
+var Kinds = [...]Kind{KindPremises, KindInspectors, KindConflicts, KindHistory}
+
+// String returns the table's name as used in file names and records:
+// premises, inspectors, conflicts, history.
+func (k Kind) String() string {
+	switch k {
+	case KindPremises:
+		return "premises"
+	case KindInspectors:
+		return "inspectors"
+	case KindConflicts:
+		return "conflicts"
+	case KindHistory:
+		return "history"
+	}
+	return fmt.Sprintf("Kind(%d)", uint8(k))
+}
+
+// ParseKind is the inverse of Kind.String.
+func ParseKind(s string) (Kind, error) {
+	for _, k := range Kinds {
+		if k.String() == s {
+			return k, nil
+		}
+	}
+	return 0, fmt.Errorf("roster: unknown table %q (want premises, inspectors, conflicts or history)", s)
+}
+
+// MultiValued reports whether the named attribute of this table holds a
+// ';'-separated set of values, kept in canonical form (see [CanonicalList]).
+func (k Kind) MultiValued(name string) bool {
+	switch k {
+	case KindInspectors:
+		return name == AttrSpecialties
+	case KindHistory:
+		return name == AttrInspectors
+	}
+	return false
+}
+
+// Options tune how a table is checked.
+type Options struct {
+	// File names the input in error messages.
+	File string
+	// Strict turns warnings (a unified social credit code whose check
+	// character is wrong) into errors. Real registers contain some bad
+	// codes, so the default only warns.
+	Strict bool
+}
+
+// Table is one validated table: rows in ascending order of id bytes, each
+// id unique, multi-valued attributes canonical. A Table is immutable and
+// safe for concurrent use.
+type Table struct {
+	kind Kind
+	file string
+	rows []Row
+
+	// Warnings are problems that do not stop a draw (see Options.Strict).
+	Warnings []*RowError
+
+	rootOnce sync.Once
+	root     Hash
+}
+
+// NewTable checks rows against protocol §1 and the rules of kind,
+// canonicalises multi-valued attributes, derives the id of conflict rows
+// that lack one (inspector + " " + premises) and sorts the rows by id. It
+// returns every problem found (up to [MaxErrors]) as an *[ErrorList]. The
+// rows slice is not modified.
+func NewTable(kind Kind, rows []Row, opt Options) (*Table, error) {
+	t := &Table{kind: kind, file: opt.File, rows: make([]Row, 0, len(rows))}
+	var errs ErrorList
+	for _, r := range rows {
+		r, bad := t.checkRow(r, opt, &errs)
+		if !bad {
+			t.rows = append(t.rows, r)
+		}
+	}
+	slices.SortStableFunc(t.rows, compareRows)
+	for i := 1; i < len(t.rows); i++ {
+		if t.rows[i].ID == t.rows[i-1].ID {
+			errs.add(&RowError{File: t.file, Line: t.rows[i].Line, Field: "id", Value: t.rows[i].ID,
+				Err: fmt.Errorf("%w (first on line %d)", ErrDuplicateID, t.rows[i-1].Line)})
+		}
+	}
+	if err := errs.err(); err != nil {
+		sortErrors(errs.Errs)
+		return nil, err
+	}
+	return t, nil
+}
+
+func sortErrors(errs []*RowError) {
+	slices.SortStableFunc(errs, func(a, b *RowError) int {
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return a.Column - b.Column
+	})
+}
+
+// checkRow validates and canonicalises one row; bad reports an error.
+func (t *Table) checkRow(r Row, opt Options, errs *ErrorList) (_ Row, bad bool) {
+	fail := func(field, value string, err error) {
+		errs.add(&RowError{File: t.file, Line: r.Line, Field: field, Value: value, Err: err})
+		bad = true
+	}
+	if t.kind == KindConflicts && r.ID == "" {
+		ins, pre := r.Get(AttrInspector), r.Get(AttrPremises)
+		if ins != "" && pre != "" {
+			r.ID = ins + " " + pre
+		}
+	}
+	if err := ValidName(r.ID); err != nil {
+		fail("id", r.ID, err)
+	}
+	var attrs []Attr
+	for i, a := range r.Attrs {
+		if err := ValidName(a.Name); err != nil {
+			fail(a.Name, a.Name, err)
+			continue
+		}
+		if a.Name == "id" || (i > 0 && r.Attrs[i-1].Name >= a.Name) {
+			fail(a.Name, a.Value, fmt.Errorf("%w: attribute repeated or out of order", ErrBadName))
+			continue
+		}
+		if err := ValidValue(a.Value); err != nil {
+			fail(a.Name, a.Value, err)
+			continue
+		}
+		if a.Value == "" {
+			continue
+		}
+		if t.kind.MultiValued(a.Name) {
+			c, err := CanonicalList(a.Value)
+			if err != nil {
+				fail(a.Name, a.Value, err)
+				continue
+			}
+			a.Value = c
+		}
+		attrs = append(attrs, a)
+	}
+	r.Attrs = attrs
+	t.checkKind(r, opt, fail)
+	return r, bad
+}
+
+// checkKind applies the rules of the table's kind to a row whose
+// attributes are already valid text.
+func (t *Table) checkKind(r Row, opt Options, fail func(field, value string, err error)) {
+	date := func(name string, required bool) {
+		v := r.Get(name)
+		if v == "" {
+			if required {
+				fail(name, v, ErrMissingField)
+			}
+			return
+		}
+		if _, err := ParseDate(v); err != nil {
+			fail(name, v, err)
+		}
+	}
+	required := func(names ...string) {
+		for _, n := range names {
+			if r.Get(n) == "" {
+				fail(n, "", ErrMissingField)
+			}
+		}
+	}
+	switch t.kind {
+	case KindPremises:
+		if len(r.ID) == 18 {
+			if err := CheckUSCC(r.ID); err != nil {
+				e := &RowError{File: t.file, Line: r.Line, Field: "id", Value: r.ID, Err: err}
+				if opt.Strict {
+					fail("id", r.ID, err)
+				} else {
+					t.Warnings = append(t.Warnings, e)
+				}
+			}
+		}
+	case KindInspectors:
+		date(AttrCredentialExpires, false)
+		if v := r.Get(AttrCapacity); v != "" {
+			if _, err := parseCount(v); err != nil {
+				fail(AttrCapacity, v, err)
+			}
+		}
+	case KindConflicts:
+		required(AttrInspector, AttrPremises)
+	case KindHistory:
+		required(AttrPremises)
+		date(AttrDate, true)
+	}
+}
+
+// parseCount reads a non-negative decimal integer without sign or leading
+// zeros, at most 9 digits.
+func parseCount(s string) (int, error) {
+	if s == "" || len(s) > 9 || (len(s) > 1 && s[0] == '0') {
+		return 0, fmt.Errorf("%w: %q is not a whole number 0..999999999", ErrBadNumber, s)
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, fmt.Errorf("%w: %q is not a whole number 0..999999999", ErrBadNumber, s)
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, nil
+}
+
+// Kind returns the table's kind.
+func (t *Table) Kind() Kind { return t.kind }
+
+// File returns the name of the input the table was read from, if any.
+func (t *Table) File() string { return t.file }
+
+// Len returns the number of rows.
+func (t *Table) Len() int {
+	if t == nil {
+		return 0
+	}
+	return len(t.rows)
+}
+
+// At returns the i'th row in id order.
+func (t *Table) At(i int) Row { return t.rows[i] }
+
+// Rows returns the rows in id order. The slice is shared: do not modify it.
+func (t *Table) Rows() []Row {
+	if t == nil {
+		return nil
+	}
+	return t.rows
+}
+
+// All iterates over the rows in id order.
+func (t *Table) All() iter.Seq2[int, Row] {
+	return func(yield func(int, Row) bool) {
+		for i, r := range t.Rows() {
+			if !yield(i, r) {
+				return
+			}
+		}
+	}
+}
+
+// Index returns the position of the row with the given id, or -1.
+func (t *Table) Index(id string) int {
+	if t == nil {
+		return -1
+	}
+	i, ok := slices.BinarySearchFunc(t.rows, id, func(r Row, id string) int { return strings.Compare(r.ID, id) })
+	if !ok {
+		return -1
+	}
+	return i
+}
+
+// Lookup returns the row with the given id.
+func (t *Table) Lookup(id string) (Row, bool) {
+	i := t.Index(id)
+	if i < 0 {
+		return Row{}, false
+	}
+	return t.rows[i], true
+}
+
+// Root returns the table's root: the RFC 6962 Merkle tree hash over the
+// leaf bytes of its rows in id order (protocol §1).
+func (t *Table) Root() Hash {
+	if t == nil {
+		return EmptyRoot
+	}
+	t.rootOnce.Do(func() { t.root = mth(leafHashes(t.rows)) })
+	return t.root
+}
+
+// Prove returns the inclusion proof of the row with the given id, which
+// [VerifyProof] checks against the table's root.
+func (t *Table) Prove(id string) (Proof, error) {
+	i := t.Index(id)
+	if i < 0 {
+		return Proof{}, fmt.Errorf("roster: no row %q in the %s table", id, t.kind)
+	}
+	return Proof{Index: uint64(i), Size: uint64(len(t.rows)), Path: path(i, leafHashes(t.rows))}, nil
+}
