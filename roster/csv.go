@@ -1,140 +1,320 @@
 package roster
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+	"iter"
+	"strings"
 )
 
-// ReadCSV reads a table from CSV with a header row naming the attributes
-// (one of them "id", except for conflicts, where it may be derived).
-// The input is UTF-8, with or without a byte order mark.
+// ReadCSV reads a table from CSV (RFC 4180) with a header row naming the
+// attributes. See [ScanCSV] for the rules; ReadCSV also rejects duplicate
+// ids and, with EncodingAuto, decides the encoding on the whole input. It
+// returns every problem found (up to Options.MaxErrors) as an
+// *[ErrorList].
 func ReadCSV(r io.Reader, kind Kind, opt Options) (*Table, error) {
+	if !kind.valid() {
+		return nil, fmt.Errorf("roster: unknown table kind %d", uint8(kind))
+	}
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", opt.File, err)
+		return nil, &RowError{File: opt.File, Err: err}
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.ReuseRecord = false
-	header, err := cr.Read()
-	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, &RowError{File: opt.File, Line: 1, Err: fmt.Errorf("%w: no header row", ErrSyntax)}
-		}
-		return nil, &RowError{File: opt.File, Line: 1, Err: fmt.Errorf("%w: %v", ErrSyntax, err)}
+	if opt.Encoding == EncodingAuto {
+		opt.Encoding = detectEncoding(data, true)
 	}
-	var errs ErrorList
-	idCol := -1
-	seen := map[string]int{}
-	for i, name := range header {
-		if err := ValidName(name); err != nil {
-			errs.add(&RowError{File: opt.File, Line: 1, Column: i + 1, Value: name, Err: err})
-		}
-		if j, dup := seen[name]; dup {
-			errs.add(&RowError{File: opt.File, Line: 1, Column: i + 1, Value: name, Err: fmt.Errorf("%w: column name repeats column %d", ErrBadName, j+1)})
-		}
-		seen[name] = i
-		if name == "id" {
-			idCol = i
-		}
-	}
-	if idCol < 0 && kind != KindConflicts {
-		errs.add(&RowError{File: opt.File, Line: 1, Field: "id", Err: fmt.Errorf("%w: no id column", ErrMissingField)})
-	}
-	if err := errs.err(); err != nil {
-		return nil, err
-	}
-	var rows []Row
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				e := &RowError{File: opt.File, Line: pe.Line, Column: pe.Column, Err: fmt.Errorf("%w: %v", ErrSyntax, pe.Err)}
-				if errors.Is(pe.Err, csv.ErrFieldCount) {
-					e.Err = fmt.Errorf("%w: %d fields, header has %d", ErrFieldCount, len(rec), len(header))
-					e.Column = 0
-					errs.add(e)
-					continue
-				}
-				errs.add(e)
-			} else {
-				errs.add(&RowError{File: opt.File, Err: err})
-			}
-			break
-		}
-		line, _ := cr.FieldPos(0)
-		row := Row{Line: line}
-		for i, v := range rec {
-			if i == idCol {
-				row.ID = v
-				continue
-			}
-			if v != "" {
-				row.Attrs = append(row.Attrs, Attr{header[i], v})
-			}
-		}
-		sortAttrs(row.Attrs)
-		rows = append(rows, row)
-	}
-	t, terr := NewTable(kind, rows, opt)
-	if terr != nil {
-		var l *ErrorList
-		if errors.As(terr, &l) {
-			for _, e := range l.Errs {
-				errs.add(e)
-			}
-			errs.Omitted += l.Omitted
-		}
-	}
-	if err := errs.err(); err != nil {
-		sortErrors(errs.Errs)
-		return nil, err
-	}
-	return t, nil
+	c := newCollector(opt)
+	s := newCSVScanner(bytes.NewReader(data), kind, c.opt)
+	s.run(c.yield)
+	return c.table(kind, s.header)
 }
 
-// LoadDir reads the tables of a draw folder: premises.csv and
-// inspectors.csv, and conflicts.csv and history.csv when present (absent
-// means empty), and checks their references.
-func LoadDir(dir string, opt Options) (*Set, error) {
-	var tables [4]*Table
-	var all ErrorList
-	for i, k := range Kinds {
-		name := filepath.Join(dir, k.String()+".csv")
-		f, err := os.Open(name)
-		if err != nil {
-			if errors.Is(err, os.ErrNotExist) && (k == KindConflicts || k == KindHistory) {
-				continue
-			}
-			return nil, err
+// collector gathers the rows, errors and warnings of a scan into a table.
+type collector struct {
+	opt   Options
+	errs  ErrorList
+	rows  []Row
+	warns []*RowError
+}
+
+func newCollector(opt Options) *collector {
+	c := &collector{opt: opt, errs: newErrorList(opt)}
+	c.opt.Warn = func(e *RowError) {
+		c.warns = append(c.warns, e)
+		if opt.Warn != nil {
+			opt.Warn(e)
 		}
-		o := opt
-		o.File = name
-		t, err := ReadCSV(f, k, o)
-		f.Close()
-		if err != nil {
-			var l *ErrorList
-			if !errors.As(err, &l) {
+	}
+	return c
+}
+
+func (c *collector) yield(r Row, err error) bool {
+	if err != nil {
+		c.errs.addErr(c.opt.File, err)
+	} else {
+		c.rows = append(c.rows, r)
+	}
+	return true
+}
+
+func (c *collector) table(kind Kind, header []string) (*Table, error) {
+	return buildTable(kind, c.rows, c.warns, header, c.opt, &c.errs)
+}
+
+// ScanCSV returns the rows of a CSV table one at a time, each checked
+// against protocol §1 and the rules of kind, with Line set, so that files
+// larger than memory can be read. A row with problems is not yielded; its
+// problems are, one *[RowError] each, and the scan goes on. Problems with
+// the header, and read errors, end the scan. ScanCSV does not see
+// duplicate ids (see [ReadCSV] and [RootBuilder]); warnings go to
+// Options.Warn.
+//
+// The rules: a header row is required and names the columns; names follow
+// the rules of ids and may not repeat; one column is "id", except in the
+// conflicts table, where a row without an id (no column, or an empty cell)
+// gets inspector + " " + premises. Every row has as many fields as the
+// header. Quotes follow RFC 4180 strictly. Empty lines are skipped (they
+// hold no row); a line of spaces is a row. Empty cells are absent
+// attributes. The text is UTF-8 (a byte order mark is dropped) or GBK (see
+// [Encoding]); bytes that are not valid in it are errors, never replaced.
+func ScanCSV(r io.Reader, kind Kind, opt Options) iter.Seq2[Row, error] {
+	return func(yield func(Row, error) bool) {
+		if !kind.valid() {
+			yield(Row{}, fmt.Errorf("roster: unknown table kind %d", uint8(kind)))
+			return
+		}
+		newCSVScanner(r, kind, opt).run(yield)
+	}
+}
+
+type csvScanner struct {
+	r      io.Reader
+	kind   Kind
+	opt    Options
+	check  checker
+	header []string
+	idCol  int // -1 when none
+	gbk    *gbkReader
+}
+
+func newCSVScanner(r io.Reader, kind Kind, opt Options) *csvScanner {
+	s := &csvScanner{r: r, kind: kind, opt: opt, idCol: -1}
+	s.check = checker{kind: kind, opt: opt, column: s.column}
+	return s
+}
+
+func (s *csvScanner) errorf(line, col int, field, value string, err error) *RowError {
+	return &RowError{File: s.opt.File, Line: line, Column: col, Field: field, Value: value, Err: err}
+}
+
+// source strips a byte order mark, settles the encoding and returns the
+// text to parse.
+func (s *csvScanner) source() (io.Reader, error) {
+	br := bufio.NewReaderSize(s.r, detectPrefix)
+	prefix, err := br.Peek(detectPrefix)
+	atEOF := err != nil
+	if atEOF && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, err
+	}
+	enc := s.opt.Encoding
+	if enc == EncodingAuto {
+		enc = detectEncoding(prefix, atEOF)
+	}
+	switch enc {
+	case EncodingUTF8:
+		if bytes.HasPrefix(prefix, bom) {
+			if _, err := br.Discard(len(bom)); err != nil {
 				return nil, err
 			}
-			for _, e := range l.Errs {
-				all.add(e)
+		}
+		return br, nil
+	case EncodingGBK:
+		s.gbk = &gbkReader{src: &lineReader{r: br}}
+		return s.gbk, nil
+	}
+	return nil, fmt.Errorf("roster: unknown encoding %v", enc)
+}
+
+// undecodable reports the lines up to last that did not decode (GBK
+// input), and whether any of them is at or after first.
+func (s *csvScanner) undecodable(first, last int, yield func(Row, error) bool) (hit, stop bool) {
+	if s.gbk == nil {
+		return false, false
+	}
+	for len(s.gbk.bad) > 0 && (last < 0 || s.gbk.bad[0].line <= last) {
+		b := s.gbk.bad[0]
+		s.gbk.bad = s.gbk.bad[1:]
+		if b.line >= first {
+			hit = true
+		}
+		if !yield(Row{}, s.errorf(b.line, 0, "", b.text, fmt.Errorf("%w: bytes that are not GBK (GB18030) on this line", ErrEncoding))) {
+			return hit, true
+		}
+	}
+	return hit, false
+}
+
+func (s *csvScanner) run(yield func(Row, error) bool) {
+	src, err := s.source()
+	if err != nil {
+		yield(Row{}, s.errorf(0, 0, "", "", err))
+		return
+	}
+	cr := csv.NewReader(src)
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err != nil {
+		if _, stop := s.undecodable(1, -1, yield); stop {
+			return
+		}
+		if errors.Is(err, io.EOF) {
+			yield(Row{}, s.errorf(1, 0, "", "", fmt.Errorf("%w: no header row", ErrSyntax)))
+			return
+		}
+		yield(Row{}, s.readError(err, nil))
+		return
+	}
+	s.header = append([]string(nil), header...)
+	if !s.checkHeader(cr, yield) {
+		return
+	}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			s.undecodable(0, -1, yield)
+			return
+		}
+		var pe *csv.ParseError
+		if err != nil && !(errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount)) {
+			line := 0
+			if pe != nil {
+				line = pe.Line
+			}
+			if _, stop := s.undecodable(0, line, yield); stop {
+				return
+			}
+			if !yield(Row{}, s.readError(err, rec)) || pe == nil {
+				return
 			}
 			continue
 		}
-		tables[i] = t
+		first, _ := cr.FieldPos(0)
+		last, _ := cr.FieldPos(len(rec) - 1)
+		last += strings.Count(rec[len(rec)-1], "\n")
+		hit, stop := s.undecodable(first, last, yield)
+		if stop {
+			return
+		}
+		if hit {
+			continue // the row's text is not what the file holds
+		}
+		if err != nil {
+			if !yield(Row{}, s.fieldCount(first, rec)) {
+				return
+			}
+			continue
+		}
+		if !s.row(first, rec, yield) {
+			return
+		}
 	}
-	if err := all.err(); err != nil {
-		return nil, err
+}
+
+// checkHeader checks the column names; false means the scan is over.
+func (s *csvScanner) checkHeader(cr *csv.Reader, yield func(Row, error) bool) bool {
+	last, _ := cr.FieldPos(len(s.header) - 1)
+	hit, stop := s.undecodable(1, last, yield)
+	if stop || hit {
+		return false
 	}
-	return NewSet(tables[0], tables[1], tables[2], tables[3])
+	ok := true
+	bad := func(e *RowError) bool {
+		ok = false
+		return yield(Row{}, e)
+	}
+	seen := make(map[string]int, len(s.header))
+	for i, name := range s.header {
+		line, _ := cr.FieldPos(i)
+		if err := ValidName(name); err != nil {
+			if !bad(s.errorf(line, i+1, name, name, fmt.Errorf("column name: %w", err))) {
+				return false
+			}
+			continue
+		}
+		if j, dup := seen[name]; dup {
+			if !bad(s.errorf(line, i+1, name, name, fmt.Errorf("%w: column name repeats column %d", ErrBadName, j+1))) {
+				return false
+			}
+			continue
+		}
+		seen[name] = i
+		if name == "id" {
+			s.idCol = i
+		}
+	}
+	if s.idCol < 0 && s.kind != KindConflicts {
+		bad(s.errorf(1, 0, "id", strings.Join(s.header, ","), fmt.Errorf("%w: the header has no id column", ErrMissingField)))
+	}
+	return ok
+}
+
+// readError turns a csv error into a RowError.
+func (s *csvScanner) readError(err error, rec []string) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return s.errorf(pe.Line, 0, "", "", fmt.Errorf("%w: %v (byte %d of the line)", ErrSyntax, pe.Err, pe.Column))
+	}
+	return s.errorf(0, 0, "", "", err)
+}
+
+// fieldCount reports a row with too few or too many fields: Column is the
+// first missing or extra field.
+func (s *csvScanner) fieldCount(line int, rec []string) *RowError {
+	err := fmt.Errorf("%w: %d fields, the header has %d", ErrFieldCount, len(rec), len(s.header))
+	if len(rec) < len(s.header) {
+		return s.errorf(line, len(rec)+1, s.header[len(rec)], "", err)
+	}
+	return s.errorf(line, len(s.header)+1, "", rec[len(s.header)], err)
+}
+
+// row builds and checks the row of one record; false means stop.
+func (s *csvScanner) row(line int, rec []string, yield func(Row, error) bool) bool {
+	r := Row{Line: line}
+	for i, v := range rec {
+		if i == s.idCol {
+			r.ID = v
+		} else if v != "" {
+			r.Attrs = append(r.Attrs, Attr{s.header[i], v})
+		}
+	}
+	sortAttrs(r.Attrs)
+	var errs []*RowError
+	r, bad := s.check.check(r, func(e *RowError, warn bool) {
+		if !warn {
+			errs = append(errs, e)
+		}
+	})
+	if bad {
+		for _, e := range errs {
+			if !yield(Row{}, e) {
+				return false
+			}
+		}
+		return true
+	}
+	return yield(r, nil)
+}
+
+// column returns the 1-based column of the named field, or 0.
+func (s *csvScanner) column(field string) int {
+	for i, h := range s.header {
+		if h == field {
+			return i + 1
+		}
+	}
+	return 0
 }

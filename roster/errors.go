@@ -20,6 +20,7 @@ var (
 	ErrMissingField = errors.New("missing required field")
 	ErrEncoding     = errors.New("bad text encoding")
 	ErrSyntax       = errors.New("malformed file")
+	ErrOrder        = errors.New("rows not in ascending id order")
 )
 
 // RowError says where in an input a value was rejected. Line and Column
@@ -71,22 +72,49 @@ func truncate(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-// MaxErrors is how many row errors of one file an ErrorList keeps; the
-// rest are counted in Omitted.
+// MaxErrors is how many row errors of one file an ErrorList keeps by
+// default (see Options.MaxErrors); the rest are counted in Omitted.
 const MaxErrors = 100
 
-// ErrorList is every row error found in one input, up to MaxErrors.
-// errors.Is and errors.As look through all of them.
+// ErrorList is every row error found in one input, up to a limit
+// (MaxErrors unless Options.MaxErrors says otherwise). errors.Is and
+// errors.As look through all of them.
 type ErrorList struct {
 	Errs    []*RowError
 	Omitted int
+
+	max int // 0 means MaxErrors
 }
 
+func newErrorList(opt Options) ErrorList { return ErrorList{max: opt.MaxErrors} }
+
 func (l *ErrorList) add(e *RowError) {
-	if len(l.Errs) < MaxErrors {
+	max := l.max
+	if max <= 0 {
+		max = MaxErrors
+	}
+	if len(l.Errs) < max {
 		l.Errs = append(l.Errs, e)
 	} else {
 		l.Omitted++
+	}
+}
+
+// addErr adds err: each entry of an *ErrorList, a *RowError as is, and any
+// other error as a RowError of the given file.
+func (l *ErrorList) addErr(file string, err error) {
+	var list *ErrorList
+	var re *RowError
+	switch {
+	case errors.As(err, &list):
+		for _, e := range list.Errs {
+			l.add(e)
+		}
+		l.Omitted += list.Omitted
+	case errors.As(err, &re):
+		l.add(re)
+	default:
+		l.add(&RowError{File: file, Err: err})
 	}
 }
 

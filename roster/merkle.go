@@ -1,8 +1,10 @@
 package roster
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
@@ -112,11 +114,42 @@ func (b *TreeBuilder) Root() Hash {
 }
 
 // Proof is an RFC 6962 inclusion proof of one leaf in a tree of Size
-// leaves: the sibling hashes from the leaf up.
+// leaves: the sibling hashes from the leaf up. Its JSON form, for
+// publication, is {"index": N, "size": N, "path": [HEX, …]}.
 type Proof struct {
-	Index uint64 // position of the row, 0-based, in id order
-	Size  uint64 // rows in the table
-	Path  []Hash
+	Index uint64 `json:"index"` // position of the row, 0-based, in id order
+	Size  uint64 `json:"size"`  // rows in the table
+	Path  []Hash `json:"path"`
+}
+
+// MarshalJSON encodes the proof with hex hashes; an empty path is [].
+func (p Proof) MarshalJSON() ([]byte, error) {
+	type plain Proof
+	q := plain(p)
+	if q.Path == nil {
+		q.Path = []Hash{}
+	}
+	return json.Marshal(q)
+}
+
+// UnmarshalJSON decodes a proof, rejecting unknown fields and a missing
+// size or path.
+func (p *Proof) UnmarshalJSON(b []byte) error {
+	var q struct {
+		Index *uint64 `json:"index"`
+		Size  *uint64 `json:"size"`
+		Path  *[]Hash `json:"path"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&q); err != nil {
+		return fmt.Errorf("roster: proof: %w", err)
+	}
+	if q.Index == nil || q.Size == nil || q.Path == nil {
+		return fmt.Errorf("roster: proof: index, size and path are required")
+	}
+	*p = Proof{Index: *q.Index, Size: *q.Size, Path: *q.Path}
+	return nil
 }
 
 // ErrProof is wrapped by every failed proof verification.

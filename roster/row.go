@@ -3,8 +3,8 @@ package roster
 import (
 	"cmp"
 	"encoding/binary"
-	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -42,7 +42,10 @@ func NewRow(id string, attrs map[string]string) (Row, error) {
 	if err := ValidName(id); err != nil {
 		return Row{}, &RowError{Field: "id", Value: id, Err: err}
 	}
-	for name, v := range attrs {
+	// Visit names in order so that the error reported does not depend on
+	// map iteration order.
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
+		v := attrs[name]
 		if name == "id" {
 			if v != id {
 				return Row{}, &RowError{Field: "id", Value: v, Err: fmt.Errorf("%w: differs from id %q", ErrBadValue, id)}
@@ -160,9 +163,9 @@ func ValidValue(s string) error {
 	return nil
 }
 
-var (
-	errInvalidUTF8 = errors.New("invalid UTF-8")
-)
+// errInvalidUTF8 wraps ErrEncoding, so a value with bytes that are not
+// UTF-8 is both an ErrBadValue (or ErrBadName) and an ErrEncoding.
+var errInvalidUTF8 = fmt.Errorf("%w: invalid UTF-8", ErrEncoding)
 
 func checkText(s string) error {
 	for i := 0; i < len(s); {

@@ -30,7 +30,7 @@ func NewSet(premises, inspectors, conflicts, history *Table) (*Set, error) {
 	var errs ErrorList
 	ref := func(t *Table, r Row, field, id string, in *Table) {
 		if in.Index(id) < 0 {
-			errs.add(&RowError{File: t.file, Line: r.Line, Field: field, Value: id,
+			errs.add(&RowError{File: t.file, Line: r.Line, Column: t.column(field), Field: field, Value: id,
 				Err: fmt.Errorf("%w: no %s with this id", ErrUnknownRef, in.kind)})
 		}
 	}
@@ -45,6 +45,7 @@ func NewSet(premises, inspectors, conflicts, history *Table) (*Set, error) {
 		}
 	}
 	if err := errs.err(); err != nil {
+		sortErrors(errs.Errs)
 		return nil, err
 	}
 	return s, nil

@@ -60,7 +60,9 @@ func (k Kind) MultiValued(name string) bool {
 	return false
 }
 
-// Options tune how a table is checked.
+// Options tune how a table is read and checked. The zero value reads
+// UTF-8 or GBK (detected), warns about bad credit codes and keeps up to
+// MaxErrors errors per file.
 type Options struct {
 	// File names the input in error messages.
 	File string
@@ -68,6 +70,16 @@ type Options struct {
 	// character is wrong) into errors. Real registers contain some bad
 	// codes, so the default only warns.
 	Strict bool
+	// Encoding is the text encoding of CSV input (JSON Lines is always
+	// UTF-8). The zero value, EncodingAuto, detects it.
+	Encoding Encoding
+	// MaxErrors is how many errors of one file are kept; 0 means
+	// [MaxErrors]. Errors past the limit are counted, not kept.
+	MaxErrors int
+	// Warn, when set, receives each warning as it is found. Streaming
+	// readers have no table to keep warnings in; tables also keep theirs
+	// in Table.Warnings.
+	Warn func(*RowError)
 }
 
 // Table is one validated table: rows in ascending order of id bytes, each
@@ -77,6 +89,10 @@ type Table struct {
 	kind Kind
 	file string
 	rows []Row
+
+	// header is the CSV header the table was read from, if any; errors
+	// found later (unknown references) use it to name their column.
+	header []string
 
 	// Warnings are problems that do not stop a draw (see Options.Strict).
 	Warnings []*RowError
@@ -88,21 +104,39 @@ type Table struct {
 // NewTable checks rows against protocol §1 and the rules of kind,
 // canonicalises multi-valued attributes, derives the id of conflict rows
 // that lack one (inspector + " " + premises) and sorts the rows by id. It
-// returns every problem found (up to [MaxErrors]) as an *[ErrorList]. The
-// rows slice is not modified.
+// returns every problem found (up to Options.MaxErrors) as an
+// *[ErrorList]. The rows slice is not modified.
 func NewTable(kind Kind, rows []Row, opt Options) (*Table, error) {
-	t := &Table{kind: kind, file: opt.File, rows: make([]Row, 0, len(rows))}
-	var errs ErrorList
+	if !kind.valid() {
+		return nil, fmt.Errorf("roster: unknown table kind %d", uint8(kind))
+	}
+	c := checker{kind: kind, opt: opt}
+	errs := newErrorList(opt)
+	checked := make([]Row, 0, len(rows))
+	var warns []*RowError
 	for _, r := range rows {
-		r, bad := t.checkRow(r, opt, &errs)
+		r, bad := c.check(r, func(e *RowError, warn bool) {
+			if warn {
+				warns = append(warns, e)
+			} else {
+				errs.add(e)
+			}
+		})
 		if !bad {
-			t.rows = append(t.rows, r)
+			checked = append(checked, r)
 		}
 	}
+	return buildTable(kind, checked, warns, nil, opt, &errs)
+}
+
+// buildTable sorts checked rows by id, reports duplicate ids and returns
+// the table, or errs when it holds any error.
+func buildTable(kind Kind, rows []Row, warns []*RowError, header []string, opt Options, errs *ErrorList) (*Table, error) {
+	t := &Table{kind: kind, file: opt.File, rows: rows, header: header, Warnings: warns}
 	slices.SortStableFunc(t.rows, compareRows)
 	for i := 1; i < len(t.rows); i++ {
 		if t.rows[i].ID == t.rows[i-1].ID {
-			errs.add(&RowError{File: t.file, Line: t.rows[i].Line, Field: "id", Value: t.rows[i].ID,
+			errs.add(&RowError{File: t.file, Line: t.rows[i].Line, Column: t.column("id"), Field: "id", Value: t.rows[i].ID,
 				Err: fmt.Errorf("%w (first on line %d)", ErrDuplicateID, t.rows[i-1].Line)})
 		}
 	}
@@ -113,8 +147,18 @@ func NewTable(kind Kind, rows []Row, opt Options) (*Table, error) {
 	return t, nil
 }
 
+// column returns the 1-based CSV column of the named field, or 0.
+func (t *Table) column(field string) int {
+	return slices.Index(t.header, field) + 1
+}
+
+func (k Kind) valid() bool { return k >= KindPremises && k <= KindHistory }
+
 func sortErrors(errs []*RowError) {
 	slices.SortStableFunc(errs, func(a, b *RowError) int {
+		if a.File != b.File {
+			return strings.Compare(a.File, b.File)
+		}
 		if a.Line != b.Line {
 			return a.Line - b.Line
 		}
@@ -122,19 +166,39 @@ func sortErrors(errs []*RowError) {
 	})
 }
 
-// checkRow validates and canonicalises one row; bad reports an error.
-func (t *Table) checkRow(r Row, opt Options, errs *ErrorList) (_ Row, bad bool) {
+// checker validates rows of one table one at a time.
+type checker struct {
+	kind Kind
+	opt  Options
+	// column, when set, gives the column of a field for error messages.
+	column func(field string) int
+}
+
+func (c checker) errorf(r Row, field, value string, err error) *RowError {
+	e := &RowError{File: c.opt.File, Line: r.Line, Field: field, Value: value, Err: err}
+	if c.column != nil {
+		e.Column = c.column(field)
+	}
+	return e
+}
+
+// check validates and canonicalises one row, reporting each problem to
+// report (warn marks a warning, which does not make the row bad).
+func (c checker) check(r Row, report func(e *RowError, warn bool)) (_ Row, bad bool) {
 	fail := func(field, value string, err error) {
-		errs.add(&RowError{File: t.file, Line: r.Line, Field: field, Value: value, Err: err})
+		report(c.errorf(r, field, value, err), false)
 		bad = true
 	}
-	if t.kind == KindConflicts && r.ID == "" {
+	if c.kind == KindConflicts && r.ID == "" {
 		ins, pre := r.Get(AttrInspector), r.Get(AttrPremises)
 		if ins != "" && pre != "" {
 			r.ID = ins + " " + pre
 		}
 	}
-	if err := ValidName(r.ID); err != nil {
+	if r.ID == "" && c.kind == KindConflicts {
+		// No id to derive it from: checkKind reports the missing
+		// inspector or premises.
+	} else if err := ValidName(r.ID); err != nil {
 		fail("id", r.ID, err)
 	}
 	var attrs []Attr
@@ -154,24 +218,35 @@ func (t *Table) checkRow(r Row, opt Options, errs *ErrorList) (_ Row, bad bool) 
 		if a.Value == "" {
 			continue
 		}
-		if t.kind.MultiValued(a.Name) {
-			c, err := CanonicalList(a.Value)
+		if c.kind.MultiValued(a.Name) {
+			v, err := CanonicalList(a.Value)
 			if err != nil {
 				fail(a.Name, a.Value, err)
 				continue
 			}
-			a.Value = c
+			a.Value = v
 		}
 		attrs = append(attrs, a)
 	}
 	r.Attrs = attrs
-	t.checkKind(r, opt, fail)
+	c.checkKind(r, fail, func(field, value string, err error) {
+		e := c.errorf(r, field, value, err)
+		if c.opt.Strict {
+			report(e, false)
+			bad = true
+			return
+		}
+		report(e, true)
+		if c.opt.Warn != nil {
+			c.opt.Warn(e)
+		}
+	})
 	return r, bad
 }
 
 // checkKind applies the rules of the table's kind to a row whose
 // attributes are already valid text.
-func (t *Table) checkKind(r Row, opt Options, fail func(field, value string, err error)) {
+func (c checker) checkKind(r Row, fail, warn func(field, value string, err error)) {
 	date := func(name string, required bool) {
 		v := r.Get(name)
 		if v == "" {
@@ -191,16 +266,11 @@ func (t *Table) checkKind(r Row, opt Options, fail func(field, value string, err
 			}
 		}
 	}
-	switch t.kind {
+	switch c.kind {
 	case KindPremises:
 		if len(r.ID) == 18 {
 			if err := CheckUSCC(r.ID); err != nil {
-				e := &RowError{File: t.file, Line: r.Line, Field: "id", Value: r.ID, Err: err}
-				if opt.Strict {
-					fail("id", r.ID, err)
-				} else {
-					t.Warnings = append(t.Warnings, e)
-				}
+				warn("id", r.ID, err)
 			}
 		}
 	case KindInspectors:

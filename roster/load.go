@@ -1,0 +1,81 @@
+package roster
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// LoadDir reads the tables of a draw folder: premises and inspectors, and
+// conflicts and history when present (absent means empty), each from
+// NAME.csv or NAME.jsonl (both present is an error), and checks their
+// references. opt.File is ignored: errors name the files. It returns the
+// problems of every file (up to Options.MaxErrors per file) as an
+// *[ErrorList].
+func LoadDir(dir string, opt Options) (*Set, error) {
+	var tables [4]*Table
+	var all ErrorList
+	for i, k := range Kinds {
+		t, err := loadTable(dir, k, opt)
+		if err != nil {
+			var l *ErrorList
+			if !errors.As(err, &l) {
+				return nil, err
+			}
+			all.Errs = append(all.Errs, l.Errs...)
+			all.Omitted += l.Omitted
+			continue
+		}
+		tables[i] = t
+	}
+	if len(all.Errs) > 0 {
+		return nil, &all
+	}
+	return NewSet(tables[0], tables[1], tables[2], tables[3])
+}
+
+func loadTable(dir string, k Kind, opt Options) (*Table, error) {
+	csvName := filepath.Join(dir, k.String()+".csv")
+	jsonlName := filepath.Join(dir, k.String()+".jsonl")
+	csvOK, err := exists(csvName)
+	if err != nil {
+		return nil, err
+	}
+	jsonlOK, err := exists(jsonlName)
+	if err != nil {
+		return nil, err
+	}
+	name, read := csvName, ReadCSV
+	switch {
+	case csvOK && jsonlOK:
+		return nil, fmt.Errorf("roster: both %s and %s exist; keep one", csvName, jsonlName)
+	case jsonlOK:
+		name, read = jsonlName, ReadJSONL
+	case !csvOK && (k == KindConflicts || k == KindHistory):
+		return nil, nil
+	case !csvOK:
+		return nil, fmt.Errorf("roster: %s: %w", csvName, os.ErrNotExist)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	opt.File = name
+	return read(f, k, opt)
+}
+
+func exists(name string) (bool, error) {
+	fi, err := os.Stat(name)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if fi.IsDir() {
+		return false, fmt.Errorf("roster: %s is a directory", name)
+	}
+	return true, nil
+}
