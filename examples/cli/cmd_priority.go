@@ -1,0 +1,41 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/doublerandom/doublerandom/random"
+	"github.com/doublerandom/doublerandom/roster"
+)
+
+func init() {
+	register(command{
+		name:    "priority",
+		summary: "print a premises' priority under a draw key (protocol §4)",
+		run:     runPriority,
+	})
+}
+
+// runPriority prints P = first 8 bytes of H(K || 0x01 || lp(id)) as 16
+// hex digits: what a business owner compares with their stratum's
+// threshold.
+func runPriority(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	keyHex := fs.String("key", "", "the draw key K, 64 hex digits, as published in the draw record")
+	id := fs.String("id", "", "the premises id, exactly as in the roster")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *keyHex == "" || *id == "" {
+		return usagef("--key and --id are required")
+	}
+	key, err := random.ParseKey(*keyHex)
+	if err != nil {
+		return fmt.Errorf("--key: %w", err)
+	}
+	if err := roster.ValidName(*id); err != nil {
+		return fmt.Errorf("--id %q: %w", *id, err)
+	}
+	_, err = fmt.Fprintln(stdout, random.FormatPriority(key.Priority(*id)))
+	return err
+}
