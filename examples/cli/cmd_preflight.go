@@ -1,0 +1,54 @@
+package main
+
+import (
+	"flag"
+	"io"
+
+	"github.com/doublerandom/doublerandom/random"
+	"github.com/doublerandom/doublerandom/roster"
+)
+
+func init() {
+	register(command{
+		name:    "preflight",
+		summary: "check a folder's plan against its tables before the seed exists",
+		run:     runPreflight,
+	})
+}
+
+// runPreflight prints what can be known of DIR's draw before a seed
+// exists: strata and quotas, strata without a quota rule, team rules
+// nobody can staff, worst-case capacity, premises with too few eligible
+// inspectors. With --check it exits 1 when the report finds something
+// to fix.
+func runPreflight(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	dir := fs.String("dir", "", "folder with plan.json, premises, inspectors and optionally conflicts and history")
+	check := fs.Bool("check", false, "exit 1 when the report finds something to fix")
+	encoding := fs.String("encoding", "auto", "encoding of the CSV files: auto, utf-8 or gbk")
+	strict := fs.Bool("strict", false, "treat a bad unified social credit code as an error, not a warning")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		return usagef("--dir is required")
+	}
+	enc, err := roster.ParseEncoding(*encoding)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	plan, set, err := explainLoad(*dir, enc, *strict)
+	if err != nil {
+		return err
+	}
+	rep, err := random.Preflight(plan, set)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(stdout, rep.String()); err != nil {
+		return err
+	}
+	if *check && !rep.OK() {
+		return &mismatchError{msg: "the plan has problems to fix before the announcement (see the report)"}
+	}
+	return nil
+}
