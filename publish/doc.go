@@ -26,8 +26,44 @@
 //   - Outcomes. [Standard] lists the standard inspection outcomes with
 //     stable codes; a caller may add local ones.
 //
-// It is not a draw: the contents of announcement, draw and results
-// documents and their replay are built on top of it.
+// On top of them it defines the four documents of a draw, their life
+// and their audit:
+//
+//   - Bodies. Each body is JSON, indented by one space, keys in struct
+//     order, UTF-8 not escaped: [AnnouncementBody] (the plan's exact text,
+//     its digest, the table roots and counts, the seed promises, the
+//     publication time), [DrawBody] (the announcement's digest, the seed
+//     evidence and seed, the time of the draw, the JSON view of protocol
+//     §7), [AmendmentBody] (substitutions of inspectors, or a redraw that
+//     voids a draw) and [ResultsBody] (outcomes, days inspected, the
+//     inspectors who went). [ParseBody] reads them strictly: unknown
+//     fields, repeated keys, trailing data and wrong types are errors.
+//     Signatures are checked over the stored bytes; bodies are compared
+//     by meaning, never re-serialised.
+//   - Rules. [Record] ([ReadRecord]) checks what needs no tables: times
+//     in order, announcement before seed (a beacon round due after it, a
+//     ceremony held after it), evidence that gives the seed, no second
+//     draw of one announcement ([ErrSecondDraw]), consistent amendments
+//     and results. [ValidateRecord] applies them under a ledger's lock.
+//   - Lifecycle. [Announce], [PublishDraw], [Substitute], [Redraw] and
+//     [PublishResults] build, check, sign and append each document; the
+//     caller passes every time (the library reads no clock).
+//   - Audit. [Verify] checks every signature, the chain, the checkpoint
+//     (and its consistency with an older one), the rules, the roots
+//     against the tables, and replays every draw and substitution,
+//     reporting differences field by field ([MismatchError], with a
+//     readable diff), late and missing results, and every redraw.
+//     [WriteNotice] writes the public notice (公示) as CSV, and
+//     [SelfCheck] tells a business, from its own row and inclusion proof,
+//     whether it was rightly selected or not.
+//
+// Decisions where the protocol is silent: times are RFC 3339 in UTC; a
+// document's day is its day in China Standard Time ([Zone]); a dice
+// ceremony's "when" is RFC 3339; a redraw amendment is answered by the
+// next announcement, which names it (an amendment cannot name a later
+// document's digest, which depends on its own); a premises gets one
+// outcome per draw; late results, missing outcomes and redraws are
+// warnings of a [Report], not failures.
 //
 // The main path, for an agency with key files made by [WriteKeyFiles]:
 //
@@ -44,6 +80,14 @@
 // and for a reader:
 //
 //	doc, who, err := publish.OpenDocument(signed, verifier)
+//
+// The life of a draw, with signers []Signer and the tables set:
+//
+//	ann, _ := publish.Announce(l, signers, plan, set, promises, time.Now())
+//	res, draw, _ := publish.PublishDraw(ctx, l, signers, ann, set, evidence, time.Now())
+//	reps, _, _ := publish.Substitute(ctx, l, signers, draw, set, subs, time.Now())
+//	_, _ = publish.PublishResults(l, signers, draw, nil, results, time.Now())
+//	report, _ := publish.Verify(l, set, verifiers, publish.Options{Now: time.Now()})
 //
 // Errors are typed ([DocumentError], [SignatureError], [LedgerError],
 // [CalendarError], ...) and wrap a few sentinels ([ErrMalformed],

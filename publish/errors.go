@@ -126,14 +126,19 @@ func (e *KeyFileError) Error() string { return "publish: key file " + e.File + "
 func (e *KeyFileError) Unwrap() error { return e.Err }
 
 // MismatchError reports a value that differs from the one expected: a
-// digest, a prev, a seq, a ledger name, a root hash.
+// digest, a prev, a seq, a ledger name, a root hash, a field of a replayed
+// draw. Doc names the document concerned, when there is one.
 type MismatchError struct {
+	Doc   string
 	Field string
 	Want  string
 	Got   string
 }
 
 func (e *MismatchError) Error() string {
+	if e.Doc != "" {
+		return fmt.Sprintf("%s: %s is %s, want %s", e.Doc, e.Field, e.Got, e.Want)
+	}
 	return fmt.Sprintf("%s is %s, want %s", e.Field, e.Got, e.Want)
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/doublerandom/doublerandom/publish"
 	"github.com/doublerandom/doublerandom/random"
 	"github.com/doublerandom/doublerandom/roster"
 )
@@ -37,11 +39,22 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	viewFile := fs.String("view", "", "write the JSON view of the draw to this new file (- for stdout)")
 	encoding := fs.String("encoding", "auto", "encoding of the CSV files: auto, utf-8 or gbk")
 	strict := fs.Bool("strict", false, "treat a bad unified social credit code as an error, not a warning")
+	var lf ledgerDrawFlags
+	lf.define(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *dir == "" {
 		return usagef("--dir is required")
+	}
+	if lf.ledger != "" {
+		if *seedHex != "" {
+			return usagef("--seed-hex cannot be used with --ledger: the seed comes from the announced sources")
+		}
+		return runLedgerDraw(&lf, *dir, *dice, *viewFile, stdout)
+	}
+	if lf.used() {
+		return usagef("--key, --witness-key, --reveal, --beacon-json and --at need --ledger")
 	}
 	if (*dice == "") == (*seedHex == "") {
 		return usagef("give exactly one of --seed-dice and --seed-hex")
@@ -98,6 +111,135 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		}
 	}
 	return printDrawSummary(stdout, res)
+}
+
+// ledgerDrawFlags are the flags of a draw published into a ledger.
+type ledgerDrawFlags struct {
+	ledger, key, beaconJSON, at string
+	witness, reveals            listFlag
+}
+
+func (f *ledgerDrawFlags) define(fs *flag.FlagSet) {
+	fs.StringVar(&f.ledger, "ledger", "", "publish the draw into this ledger, for its announcement not yet drawn")
+	fs.StringVar(&f.key, "key", "", "signer key file (PREFIX.key), with --ledger")
+	fs.Var(&f.witness, "witness-key", "a second signer's key file (repeatable), with --ledger")
+	fs.Var(&f.reveals, "reveal", "commit-reveal participant NAME=SECRET (hex), repeatable, with --ledger")
+	fs.StringVar(&f.beaconJSON, "beacon-json", "", "the promised drand round as drand serves it (JSON file), with --ledger")
+	fs.StringVar(&f.at, "at", "", "time of the draw, RFC 3339 (default: now), with --ledger")
+}
+
+func (f *ledgerDrawFlags) used() bool {
+	return f.key != "" || f.beaconJSON != "" || f.at != "" || len(f.witness) > 0 || len(f.reveals) > 0
+}
+
+// runLedgerDraw draws for the ledger's announcement that has no draw
+// yet, with evidence for each announced seed source, and publishes the
+// draw record. The ledger refuses a second draw for one announcement.
+func runLedgerDraw(f *ledgerDrawFlags, dir, dice, viewFile string, stdout io.Writer) error {
+	if f.key == "" {
+		return usagef("--key is required with --ledger")
+	}
+	when, err := actionTime(f.at)
+	if err != nil {
+		return err
+	}
+	if viewFile != "" && viewFile != "-" {
+		if _, err := os.Lstat(viewFile); err == nil {
+			return fmt.Errorf("--view %s: the file exists; refusing to overwrite it", viewFile)
+		}
+	}
+	signers, err := loadSigners(f.key, f.witness)
+	if err != nil {
+		return err
+	}
+	_, set, err := loadDir(dir)
+	if err != nil {
+		return err
+	}
+	l, err := openWriter(f.ledger, signers[0], "", false)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	rec, err := publish.ReadRecord(l)
+	if err != nil {
+		return err
+	}
+	ann := rec.Undrawn()
+	if ann == nil {
+		return fmt.Errorf("--ledger %s: every announcement has its draw; a re-draw is an amendment (amend --redraw --reason TEXT) and a new announcement", f.ledger)
+	}
+	var evidence []random.SeedEvidence
+	for i, p := range ann.Announcement.Seed {
+		switch p.Kind {
+		case random.SourceDice:
+			if dice == "" {
+				return usagef("%s promises a dice ceremony (source %d): give --seed-dice", ann.File, i+1)
+			}
+			e, err := random.DiceSource{Ceremony: *p.Ceremony, Digits: dice}.Evidence()
+			if err != nil {
+				return fmt.Errorf("--seed-dice %q: %w", dice, err)
+			}
+			evidence = append(evidence, e)
+		case random.SourceCommitReveal:
+			var rs []random.Reveal
+			for _, r := range f.reveals {
+				name, secret, ok := strings.Cut(r, "=")
+				b, err := hex.DecodeString(secret)
+				if !ok || err != nil || len(b) == 0 {
+					return fmt.Errorf("--reveal %q: want NAME=SECRET with the secret in hex", r)
+				}
+				rs = append(rs, random.Reveal{Name: name, Secret: b})
+			}
+			e, err := random.CommitRevealSource{Commitments: p.Commitments, Reveals: rs}.Evidence()
+			if err != nil {
+				return fmt.Errorf("--reveal: %w", err)
+			}
+			evidence = append(evidence, e)
+		case random.SourceBeacon:
+			if f.beaconJSON == "" {
+				return usagef("%s promises drand round %d (source %d): give --beacon-json", ann.File, p.Round, i+1)
+			}
+			b, err := os.ReadFile(f.beaconJSON)
+			if err != nil {
+				return err
+			}
+			var beacon random.Beacon
+			if err := json.Unmarshal(b, &beacon); err != nil {
+				return fmt.Errorf("--beacon-json %s: %w", f.beaconJSON, err)
+			}
+			e, err := random.BeaconSource{Chain: *p.Chain, Round: p.Round, Beacon: &beacon}.Evidence()
+			if err != nil {
+				return fmt.Errorf("--beacon-json %s: %w", f.beaconJSON, err)
+			}
+			evidence = append(evidence, e)
+		default:
+			return fmt.Errorf("%s: seed source %d (%s) is not supported by this tool", ann.File, i+1, p.Kind)
+		}
+	}
+	res, d, err := publish.PublishDraw(context.Background(), l, signers, ann.Digest, set, evidence, when)
+	if err != nil {
+		return err
+	}
+	view, err := res.View().Encode()
+	if err != nil {
+		return err
+	}
+	switch viewFile {
+	case "":
+	case "-":
+		_, err := stdout.Write(view)
+		return err
+	default:
+		if err := writeNew(viewFile, view); err != nil {
+			return err
+		}
+	}
+	if err := printDrawSummary(stdout, res); err != nil {
+		return err
+	}
+	published(stdout, l, "published", d)
+	return nil
 }
 
 // writeNew creates name, failing if it exists, and writes b to it.

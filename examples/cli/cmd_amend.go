@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/doublerandom/doublerandom/publish"
+	"github.com/doublerandom/doublerandom/random"
+)
+
+func init() {
+	register(command{
+		name:    "amend",
+		summary: "publish an amendment: replace an inspector on a team, or void a draw (--redraw)",
+		run:     runAmend,
+	})
+}
+
+// runAmend publishes a substitution (an inspector leaves a premises'
+// team; the replacement follows protocol §6) or, with --redraw, a redraw
+// amendment that voids the draw: the next announcement answers it.
+func runAmend(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	ledger := fs.String("ledger", "", "ledger folder")
+	dir := fs.String("dir", "", "folder with plan.json and the tables announced (for a substitution)")
+	key := fs.String("key", "", "signer key file (PREFIX.key)")
+	var witness listFlag
+	fs.Var(&witness, "witness-key", "a second signer's key file (repeatable)")
+	premises := fs.String("premises", "", "the selected premises whose team changes")
+	out := fs.String("out", "", "the inspector who leaves the team")
+	reason := fs.String("reason", "", "why (published)")
+	conflict := fs.Bool("conflict", false, "the inspector leaves for a conflict of interest (回避), declared by the amendment")
+	redraw := fs.Bool("redraw", false, "void the draw instead; a new announcement and draw follow")
+	drawFlag := fs.String("draw", "", "digest of the draw to amend (default: the last draw not voided)")
+	at := fs.String("at", "", "time of the amendment, RFC 3339 (default: now)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *ledger == "" || *key == "" || strings.TrimSpace(*reason) == "" {
+		return usagef("--ledger, --key and --reason are required")
+	}
+	if *redraw && (*premises != "" || *out != "" || *conflict) {
+		return usagef("--redraw takes no --premises, --out or --conflict")
+	}
+	if !*redraw && (*dir == "" || *premises == "" || *out == "") {
+		return usagef("a substitution needs --dir, --premises and --out")
+	}
+	when, err := actionTime(*at)
+	if err != nil {
+		return err
+	}
+	signers, err := loadSigners(*key, witness)
+	if err != nil {
+		return err
+	}
+	l, err := openWriter(*ledger, signers[0], "", false)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	rec, err := publish.ReadRecord(l)
+	if err != nil {
+		return err
+	}
+	draw, err := lastLiveDraw(rec, *drawFlag)
+	if err != nil {
+		return err
+	}
+	if *redraw {
+		d, err := publish.Redraw(l, signers, draw, *reason, when)
+		if err != nil {
+			return err
+		}
+		published(stdout, l, "voided the draw:", d)
+		fmt.Fprintln(stdout, "the next announcement answers this redraw")
+		return nil
+	}
+	_, set, err := loadDir(*dir)
+	if err != nil {
+		return err
+	}
+	reps, d, err := publish.Substitute(context.Background(), l, signers, draw, set,
+		[]random.Substitution{{Premises: *premises, Out: *out, Reason: *reason, Conflict: *conflict}}, when)
+	if err != nil {
+		return fmt.Errorf("--premises %q --out %q: %w", *premises, *out, err)
+	}
+	for _, r := range reps {
+		in := r.In
+		if in == "" {
+			in = "nobody (no eligible inspector left; the team is short)"
+		}
+		fmt.Fprintf(stdout, "%s: %s out, %s in; team %s\n", r.Premises, r.Out, in, strings.Join(r.Team, " "))
+	}
+	published(stdout, l, "published", d)
+	return nil
+}

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/doublerandom/doublerandom/publish"
+	"github.com/doublerandom/doublerandom/random"
+	"github.com/doublerandom/doublerandom/roster"
+)
+
+func init() {
+	register(command{
+		name:    "announce",
+		summary: "publish the announcement of a folder's plan and tables into a ledger",
+		run:     runAnnounce,
+	})
+}
+
+// runAnnounce publishes the announcement of DIR's plan and tables into
+// the ledger folder (created when it does not exist, named after the
+// signing key unless --name says otherwise), with the seed sources
+// given: a dice ceremony, commitments, a drand round, in that order.
+func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	dir := fs.String("dir", "", "folder with plan.json and the tables")
+	ledger := fs.String("ledger", "", "ledger folder (created if it does not exist)")
+	key := fs.String("key", "", "signer key file (PREFIX.key)")
+	var witness, commits listFlag
+	fs.Var(&witness, "witness-key", "a second signer's key file, e.g. the discipline inspection office (repeatable)")
+	dice := fs.String("dice-ceremony", "", `dice ceremony "WHEN, WHERE"; WHEN in RFC 3339, e.g. "2026-11-22T09:30:00+08:00, 三楼会议室"`)
+	round := fs.Uint64("beacon", 0, "drand round whose randomness is (part of) the seed; due after the announcement")
+	chain := fs.String("beacon-chain", "quicknet", "drand chain of --beacon: quicknet or mainnet")
+	fs.Var(&commits, "commit", "commit-reveal participant NAME=HEX (the commitment), repeatable")
+	name := fs.String("name", "", "ledger name when creating the ledger (default: the signer key's name)")
+	at := fs.String("at", "", "publication time, RFC 3339 (default: now; for examples and tests)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" || *ledger == "" || *key == "" {
+		return usagef("--dir, --ledger and --key are required")
+	}
+	var promises []random.SeedPromise
+	if *dice != "" {
+		when, where, ok := strings.Cut(*dice, ",")
+		when, where = strings.TrimSpace(when), strings.TrimSpace(where)
+		if !ok || when == "" || where == "" {
+			return usagef(`--dice-ceremony %q: want "WHEN, WHERE"`, *dice)
+		}
+		if _, err := publish.CeremonyTime(when); err != nil {
+			return fmt.Errorf("--dice-ceremony %q: %v", *dice, err)
+		}
+		promises = append(promises, random.DiceSource{Ceremony: random.Ceremony{When: when, Where: where}}.Promise())
+	}
+	if len(commits) > 0 {
+		var cs []random.Commitment
+		for _, c := range commits {
+			n, h, ok := strings.Cut(c, "=")
+			b, err := hex.DecodeString(h)
+			if !ok || err != nil || len(b) != 32 {
+				return fmt.Errorf("--commit %q: want NAME=HEX with 64 hex digits", c)
+			}
+			var cm random.Commitment
+			cm.Name = n
+			copy(cm.Hash[:], b)
+			cs = append(cs, cm)
+		}
+		promises = append(promises, random.CommitRevealSource{Commitments: cs}.Promise())
+	}
+	if *round > 0 {
+		info, err := beaconChain(*chain)
+		if err != nil {
+			return err
+		}
+		promises = append(promises, random.BeaconSource{Chain: info, Round: *round}.Promise())
+	}
+	if len(promises) == 0 {
+		return usagef("give a seed source: --dice-ceremony, --commit or --beacon")
+	}
+	when, err := actionTime(*at)
+	if err != nil {
+		return err
+	}
+	signers, err := loadSigners(*key, witness)
+	if err != nil {
+		return err
+	}
+	plan, set, err := loadDir(*dir)
+	if err != nil {
+		return err
+	}
+	l, err := openWriter(*ledger, signers[0], *name, true)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	d, err := publish.Announce(l, signers, plan, set, promises, when)
+	if err != nil {
+		return err
+	}
+	n, _ := l.Len()
+	fmt.Fprintf(stdout, "announced %s %s\n", publish.DocFileName(n, publish.KindAnnouncement), d)
+	for _, p := range promises {
+		if p.Kind == random.SourceBeacon {
+			fmt.Fprintf(stdout, "beacon round %d is due at %s\n", p.Round, p.Chain.RoundTime(p.Round).Format(time.RFC3339))
+		}
+	}
+	return nil
+}
+
+// Helpers shared by the publication commands.
+
+// listFlag collects a repeated flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// beaconChain returns the drand chain named by --beacon-chain.
+func beaconChain(name string) (random.ChainInfo, error) {
+	switch name {
+	case "quicknet":
+		return random.DrandQuicknet(), nil
+	case "mainnet":
+		return random.DrandMainnet(), nil
+	}
+	return random.ChainInfo{}, usagef("--beacon-chain %q: want quicknet or mainnet", name)
+}
+
+// actionTime reads --at, or returns the current time.
+func actionTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Now().UTC().Truncate(time.Second), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, usagef("--at %q: want RFC 3339, e.g. 2026-11-20T10:00:00+08:00", s)
+	}
+	return t, nil
+}
+
+// loadSigners reads the signer key and the witnesses' keys.
+func loadSigners(key string, witnesses []string) ([]publish.Signer, error) {
+	var out []publish.Signer
+	for _, f := range append([]string{key}, witnesses...) {
+		s, err := publish.LoadSigner(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// loadDir reads a draw folder's plan and tables.
+func loadDir(dir string) (*random.Plan, *roster.Set, error) {
+	plan, err := random.LoadPlan(filepath.Join(dir, "plan.json"))
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := roster.LoadDir(dir, roster.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	return plan, set, nil
+}
+
+// openWriter opens a ledger folder to append to, with the record rules
+// checked under its lock; with create it creates a missing ledger.
+func openWriter(dir string, signer publish.Signer, name string, create bool) (*publish.DirLedger, error) {
+	opts := publish.DirOptions{Signer: signer, Validate: publish.ValidateRecord}
+	if _, err := os.Stat(filepath.Join(dir, "checkpoint")); errors.Is(err, fs.ErrNotExist) {
+		if !create {
+			return nil, fmt.Errorf("--ledger %s: no ledger there (announce creates one)", dir)
+		}
+		if name == "" {
+			name = signer.Name()
+		}
+		return publish.CreateDir(dir, name, opts)
+	}
+	l, err := publish.OpenDir(dir, opts)
+	return l, ledgerError(err)
+}
+
+// openReader opens a ledger folder read-only.
+func openReader(dir string) (*publish.DirLedger, error) {
+	l, err := publish.OpenDir(dir, publish.DirOptions{})
+	return l, ledgerError(err)
+}
+
+// ledgerError turns a damaged ledger into a verification failure (exit 1).
+func ledgerError(err error) error {
+	if err != nil && errors.Is(err, publish.ErrCorrupt) {
+		return &mismatchError{msg: err.Error()}
+	}
+	return err
+}
+
+// lastLiveDraw returns the digest given by --draw, or the last draw no
+// redraw voided.
+func lastLiveDraw(r *publish.Record, flagValue string) (publish.Digest, error) {
+	if flagValue != "" {
+		d, err := publish.ParseDigest(flagValue)
+		if err != nil {
+			return d, fmt.Errorf("--draw %q: %v", flagValue, err)
+		}
+		return d, nil
+	}
+	live := r.LiveDraws()
+	if len(live) == 0 {
+		return publish.Digest{}, errors.New("the ledger holds no draw to refer to")
+	}
+	return live[len(live)-1].Digest, nil
+}
+
+// published names the document just appended.
+func published(w io.Writer, l publish.Ledger, verb string, d publish.Digest) {
+	n, _ := l.Len()
+	b, _ := l.Read(n)
+	kind := publish.KindAmendment
+	if doc, err := publish.ParseSigned(b); err == nil {
+		kind = doc.Kind
+	}
+	fmt.Fprintf(w, "%s %s %s\n", verb, publish.DocFileName(n, kind), d)
+}

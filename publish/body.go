@@ -1,0 +1,148 @@
+package publish
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/doublerandom/doublerandom/roster"
+)
+
+// Zone is China Standard Time (UTC+8, no daylight saving), the zone in
+// which a published instant becomes a calendar day: the date of a results
+// document, the day a verification runs. It is a fixed zone so that no
+// time zone database is needed.
+var Zone = time.FixedZone("CST", 8*60*60)
+
+// LocalDate returns the calendar day of t in [Zone].
+func LocalDate(t time.Time) Date { return roster.DateOf(t.In(Zone)) }
+
+// Time is an instant in a document body, written as RFC 3339 in UTC with
+// the fraction of a second only when there is one:
+// "2026-11-20T01:30:00Z". Reading it is strict: the only accepted text is
+// the one Time writes (zone "Z", no trailing zeros in the fraction).
+type Time struct{ time.Time }
+
+// At returns t as a body Time.
+func At(t time.Time) Time { return Time{t.UTC()} }
+
+// MarshalText writes t in UTC, RFC 3339.
+func (t Time) MarshalText() ([]byte, error) {
+	if t.IsZero() {
+		return nil, errors.New("publish: zero time")
+	}
+	return []byte(t.UTC().Format(time.RFC3339Nano)), nil
+}
+
+// UnmarshalText reads the form MarshalText writes and nothing else.
+func (t *Time) UnmarshalText(b []byte) error {
+	v, err := time.Parse(time.RFC3339Nano, string(b))
+	if err != nil || v.UTC().Format(time.RFC3339Nano) != string(b) {
+		return fmt.Errorf("time %q is not RFC 3339 in UTC (like 2026-11-20T01:30:00Z)", b)
+	}
+	t.Time = v.UTC()
+	return nil
+}
+
+// MarshalText writes the digest as 64 lowercase hex digits.
+func (d Digest) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads 64 lowercase hex digits.
+func (d *Digest) UnmarshalText(b []byte) error {
+	v, err := ParseDigest(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// encodeBody writes v as a document body: JSON indented by one space,
+// keys in struct order, no HTML escaping, ending in a newline. Non-ASCII
+// text stays UTF-8, except U+FFFD, which the framing forbids and which is
+// written as the escape \ufffd (it can only occur inside strings).
+func encodeBody(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.ReplaceAll(buf.Bytes(), []byte("\uFFFD"), []byte(`\ufffd`)), nil
+}
+
+// decodeBody reads a body strictly into v: one JSON object, no unknown
+// fields, no key repeated in any object, nothing after it.
+func decodeBody(b []byte, v any) error {
+	if err := checkDuplicateKeys(b); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("data after the JSON object")
+	}
+	return nil
+}
+
+// checkDuplicateKeys rejects JSON with a key repeated within one object,
+// which other JSON readers would resolve differently.
+func checkDuplicateKeys(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	type frame struct {
+		obj  bool
+		keys map[string]bool
+		key  bool // next token in this object is a key
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.obj && top.key {
+			if d, ok := tok.(json.Delim); ok && d == '}' {
+				stack = stack[:len(stack)-1]
+				if len(stack) > 0 && stack[len(stack)-1].obj {
+					stack[len(stack)-1].key = true
+				}
+				continue
+			}
+			k, _ := tok.(string)
+			if top.keys[k] {
+				return fmt.Errorf("key %q appears twice in one object", k)
+			}
+			top.keys[k] = true
+			top.key = false
+			continue
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{obj: true, keys: map[string]bool{}, key: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, &frame{})
+			continue
+		case json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) > 0 && stack[len(stack)-1].obj {
+			stack[len(stack)-1].key = true
+		}
+	}
+}
