@@ -77,7 +77,7 @@ func runAmend(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "the next announcement answers this redraw")
 		return nil
 	}
-	_, set, err := loadDir(*dir)
+	_, set, err := loadDir(*dir, tableFlags{})
 	if err != nil {
 		return err
 	}

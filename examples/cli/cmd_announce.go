@@ -14,7 +14,6 @@ import (
 
 	"github.com/doublerandom/doublerandom/publish"
 	"github.com/doublerandom/doublerandom/random"
-	"github.com/doublerandom/doublerandom/roster"
 )
 
 func init() {
@@ -92,7 +91,7 @@ func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	plan, set, err := loadDir(*dir)
+	plan, set, err := loadDir(*dir, tableFlags{})
 	if err != nil {
 		return err
 	}
@@ -157,19 +156,6 @@ func loadSigners(key string, witnesses []string) ([]publish.Signer, error) {
 		out = append(out, s)
 	}
 	return out, nil
-}
-
-// loadDir reads a draw folder's plan and tables.
-func loadDir(dir string) (*random.Plan, *roster.Set, error) {
-	plan, err := random.LoadPlan(filepath.Join(dir, "plan.json"))
-	if err != nil {
-		return nil, nil, err
-	}
-	set, err := roster.LoadDir(dir, roster.Options{})
-	if err != nil {
-		return nil, nil, err
-	}
-	return plan, set, nil
 }
 
 // openWriter opens a ledger folder to append to, with the record rules

@@ -9,13 +9,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/doublerandom/doublerandom/publish"
 	"github.com/doublerandom/doublerandom/random"
-	"github.com/doublerandom/doublerandom/roster"
 )
 
 func init() {
@@ -34,11 +32,11 @@ func init() {
 // writes the view to stdout instead of the summary.
 func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	dir := fs.String("dir", "", "folder with plan.json, premises, inspectors and optionally conflicts and history")
-	dice := fs.String("seed-dice", "", "the seed as the dice digits read at the ceremony (white space is removed)")
-	seedHex := fs.String("seed-hex", "", "the seed as hex (1 to 1024 bytes), e.g. a beacon's randomness")
+	var sf seedFlags
+	sf.define(fs)
 	viewFile := fs.String("view", "", "write the JSON view of the draw to this new file (- for stdout)")
-	encoding := fs.String("encoding", "auto", "encoding of the CSV files: auto, utf-8 or gbk")
-	strict := fs.Bool("strict", false, "treat a bad unified social credit code as an error, not a warning")
+	var tf tableFlags
+	tf.define(fs)
 	var lf ledgerDrawFlags
 	lf.define(fs)
 	if err := parse(fs, args); err != nil {
@@ -48,47 +46,24 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return usagef("--dir is required")
 	}
 	if lf.ledger != "" {
-		if *seedHex != "" {
+		if sf.hex != "" {
 			return usagef("--seed-hex cannot be used with --ledger: the seed comes from the announced sources")
 		}
-		return runLedgerDraw(&lf, *dir, *dice, *viewFile, stdout)
+		return runLedgerDraw(&lf, *dir, tf, sf.dice, *viewFile, stdout)
 	}
 	if lf.used() {
 		return usagef("--key, --witness-key, --reveal, --beacon-json and --at need --ledger")
 	}
-	if (*dice == "") == (*seedHex == "") {
-		return usagef("give exactly one of --seed-dice and --seed-hex")
-	}
-	enc, err := roster.ParseEncoding(*encoding)
+	seed, err := sf.seed()
 	if err != nil {
-		return usagef("%v", err)
-	}
-	var seed []byte
-	if *dice != "" {
-		seed, err = random.DiceSeed(*dice)
-		if err != nil {
-			return fmt.Errorf("--seed-dice %q: %w", *dice, err)
-		}
-	} else {
-		seed, err = hex.DecodeString(*seedHex)
-		if err != nil {
-			return fmt.Errorf("--seed-hex %q: not hex: %v", *seedHex, err)
-		}
-		if len(seed) < 1 || len(seed) > random.MaxSeedSize {
-			return fmt.Errorf("--seed-hex %q: %d bytes, want 1..%d", *seedHex, len(seed), random.MaxSeedSize)
-		}
+		return err
 	}
 	if *viewFile != "" && *viewFile != "-" {
 		if _, err := os.Lstat(*viewFile); err == nil {
 			return fmt.Errorf("--view %s: the file exists; refusing to overwrite it", *viewFile)
 		}
 	}
-
-	plan, err := random.LoadPlan(filepath.Join(*dir, "plan.json"))
-	if err != nil {
-		return err
-	}
-	set, err := roster.LoadDir(*dir, roster.Options{Encoding: enc, Strict: *strict})
+	plan, set, err := loadDir(*dir, tf)
 	if err != nil {
 		return err
 	}
@@ -135,7 +110,7 @@ func (f *ledgerDrawFlags) used() bool {
 // runLedgerDraw draws for the ledger's announcement that has no draw
 // yet, with evidence for each announced seed source, and publishes the
 // draw record. The ledger refuses a second draw for one announcement.
-func runLedgerDraw(f *ledgerDrawFlags, dir, dice, viewFile string, stdout io.Writer) error {
+func runLedgerDraw(f *ledgerDrawFlags, dir string, tf tableFlags, dice, viewFile string, stdout io.Writer) error {
 	if f.key == "" {
 		return usagef("--key is required with --ledger")
 	}
@@ -152,7 +127,7 @@ func runLedgerDraw(f *ledgerDrawFlags, dir, dice, viewFile string, stdout io.Wri
 	if err != nil {
 		return err
 	}
-	_, set, err := loadDir(dir)
+	_, set, err := loadDir(dir, tf)
 	if err != nil {
 		return err
 	}

@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 
 	"github.com/doublerandom/doublerandom/random"
 	"github.com/doublerandom/doublerandom/roster"
@@ -27,19 +25,27 @@ func init() {
 // explains that inspector's eligibility for the premises instead.
 func runExplain(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	dir := fs.String("dir", "", "folder with plan.json, premises, inspectors and optionally conflicts and history")
-	dice := fs.String("seed-dice", "", "the seed as the dice digits read at the ceremony (white space is removed)")
-	seedHex := fs.String("seed-hex", "", "the seed as hex (1 to 1024 bytes), e.g. a beacon's randomness")
+	var sf seedFlags
+	sf.define(fs)
 	id := fs.String("id", "", "the premises id, exactly as in the roster")
 	inspector := fs.String("inspector", "", "an inspector id: explain their eligibility for the premises")
-	encoding := fs.String("encoding", "auto", "encoding of the CSV files: auto, utf-8 or gbk")
-	strict := fs.Bool("strict", false, "treat a bad unified social credit code as an error, not a warning")
+	var tf tableFlags
+	tf.define(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *dir == "" || *id == "" {
 		return usagef("--dir and --id are required")
 	}
-	res, err := explainDraw(*dir, *dice, *seedHex, *encoding, *strict)
+	seed, err := sf.seed()
+	if err != nil {
+		return err
+	}
+	plan, set, err := loadDir(*dir, tf)
+	if err != nil {
+		return err
+	}
+	res, err := random.Draw(context.Background(), plan, set, seed, random.Options{})
 	if err != nil {
 		return err
 	}
@@ -62,49 +68,4 @@ func runExplain(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	}
 	_, err = io.WriteString(stdout, text.String())
 	return err
-}
-
-// explainDraw loads DIR and replays its draw with a seed given as dice
-// digits or hex, checked as the draw command checks them.
-func explainDraw(dir, dice, seedHex, encoding string, strict bool) (*random.Result, error) {
-	if (dice == "") == (seedHex == "") {
-		return nil, usagef("give exactly one of --seed-dice and --seed-hex")
-	}
-	enc, err := roster.ParseEncoding(encoding)
-	if err != nil {
-		return nil, usagef("%v", err)
-	}
-	var seed []byte
-	if dice != "" {
-		seed, err = random.DiceSeed(dice)
-		if err != nil {
-			return nil, fmt.Errorf("--seed-dice %q: %w", dice, err)
-		}
-	} else {
-		seed, err = hex.DecodeString(seedHex)
-		if err != nil {
-			return nil, fmt.Errorf("--seed-hex %q: not hex: %v", seedHex, err)
-		}
-		if len(seed) < 1 || len(seed) > random.MaxSeedSize {
-			return nil, fmt.Errorf("--seed-hex %q: %d bytes, want 1..%d", seedHex, len(seed), random.MaxSeedSize)
-		}
-	}
-	plan, set, err := explainLoad(dir, enc, strict)
-	if err != nil {
-		return nil, err
-	}
-	return random.Draw(context.Background(), plan, set, seed, random.Options{})
-}
-
-// explainLoad reads DIR's plan and tables.
-func explainLoad(dir string, enc roster.Encoding, strict bool) (*random.Plan, *roster.Set, error) {
-	plan, err := random.LoadPlan(filepath.Join(dir, "plan.json"))
-	if err != nil {
-		return nil, nil, err
-	}
-	set, err := roster.LoadDir(dir, roster.Options{Encoding: enc, Strict: strict})
-	if err != nil {
-		return nil, nil, err
-	}
-	return plan, set, nil
 }

@@ -33,7 +33,7 @@ func runNotice(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if *ledger == "" || *dir == "" || *out == "" {
 		return usagef("--ledger, --dir and --out are required")
 	}
-	_, set, err := loadDir(*dir)
+	_, set, err := loadDir(*dir, tableFlags{})
 	if err != nil {
 		return err
 	}

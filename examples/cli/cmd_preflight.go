@@ -5,7 +5,6 @@ import (
 	"io"
 
 	"github.com/doublerandom/doublerandom/random"
-	"github.com/doublerandom/doublerandom/roster"
 )
 
 func init() {
@@ -24,19 +23,15 @@ func init() {
 func runPreflight(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	dir := fs.String("dir", "", "folder with plan.json, premises, inspectors and optionally conflicts and history")
 	check := fs.Bool("check", false, "exit 1 when the report finds something to fix")
-	encoding := fs.String("encoding", "auto", "encoding of the CSV files: auto, utf-8 or gbk")
-	strict := fs.Bool("strict", false, "treat a bad unified social credit code as an error, not a warning")
+	var tf tableFlags
+	tf.define(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *dir == "" {
 		return usagef("--dir is required")
 	}
-	enc, err := roster.ParseEncoding(*encoding)
-	if err != nil {
-		return usagef("%v", err)
-	}
-	plan, set, err := explainLoad(*dir, enc, *strict)
+	plan, set, err := loadDir(*dir, tf)
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
-
-	"github.com/doublerandom/doublerandom/roster"
 )
 
 func init() {
@@ -20,19 +18,15 @@ func init() {
 // "history": HEX}, indented with one space like the test vectors.
 func runRoots(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	dir := fs.String("dir", "", "folder with premises, inspectors and optionally conflicts and history (.csv or .jsonl)")
-	encoding := fs.String("encoding", "auto", "encoding of the CSV files: auto, utf-8 or gbk")
-	strict := fs.Bool("strict", false, "treat a bad unified social credit code as an error, not a warning")
+	var tf tableFlags
+	tf.define(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *dir == "" {
 		return usagef("--dir is required")
 	}
-	enc, err := roster.ParseEncoding(*encoding)
-	if err != nil {
-		return usagef("%v", err)
-	}
-	set, err := roster.LoadDir(*dir, roster.Options{Encoding: enc, Strict: *strict})
+	set, err := loadSet(*dir, tf)
 	if err != nil {
 		return err
 	}

@@ -68,7 +68,7 @@ func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	}
 	var set *roster.Set
 	if *dir != "" {
-		if _, set, err = loadDir(*dir); err != nil {
+		if _, set, err = loadDir(*dir, tableFlags{}); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"path/filepath"
+
+	"github.com/doublerandom/doublerandom/random"
+	"github.com/doublerandom/doublerandom/roster"
+)
+
+// tableFlags say how to read the tables of a draw folder.
+type tableFlags struct {
+	encoding string
+	strict   bool
+}
+
+func (f *tableFlags) define(fs *flag.FlagSet) {
+	fs.StringVar(&f.encoding, "encoding", "auto", "encoding of the CSV files: auto, utf-8 or gbk")
+	fs.BoolVar(&f.strict, "strict", false, "treat a bad unified social credit code as an error, not a warning")
+}
+
+func (f tableFlags) options() (roster.Options, error) {
+	enc := roster.EncodingAuto
+	if f.encoding != "" {
+		var err error
+		if enc, err = roster.ParseEncoding(f.encoding); err != nil {
+			return roster.Options{}, usagef("%v", err)
+		}
+	}
+	return roster.Options{Encoding: enc, Strict: f.strict}, nil
+}
+
+// loadSet reads the tables of a draw folder.
+func loadSet(dir string, f tableFlags) (*roster.Set, error) {
+	opt, err := f.options()
+	if err != nil {
+		return nil, err
+	}
+	return roster.LoadDir(dir, opt)
+}
+
+// loadDir reads a draw folder's plan and tables.
+func loadDir(dir string, f tableFlags) (*random.Plan, *roster.Set, error) {
+	opt, err := f.options()
+	if err != nil {
+		return nil, nil, err
+	}
+	plan, err := random.LoadPlan(filepath.Join(dir, "plan.json"))
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := roster.LoadDir(dir, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	return plan, set, nil
+}
+
+// seedFlags give a seed directly, as dice digits or as hex.
+type seedFlags struct {
+	dice, hex string
+}
+
+func (f *seedFlags) define(fs *flag.FlagSet) {
+	fs.StringVar(&f.dice, "seed-dice", "", "the seed as the dice digits read at the ceremony (white space is removed)")
+	fs.StringVar(&f.hex, "seed-hex", "", "the seed as hex (1 to 1024 bytes), e.g. a beacon's randomness")
+}
+
+// seed returns the seed given by exactly one of the two flags.
+func (f seedFlags) seed() ([]byte, error) {
+	if (f.dice == "") == (f.hex == "") {
+		return nil, usagef("give exactly one of --seed-dice and --seed-hex")
+	}
+	if f.dice != "" {
+		seed, err := random.DiceSeed(f.dice)
+		if err != nil {
+			return nil, fmt.Errorf("--seed-dice %q: %w", f.dice, err)
+		}
+		return seed, nil
+	}
+	seed, err := hex.DecodeString(f.hex)
+	if err != nil {
+		return nil, fmt.Errorf("--seed-hex %q: not hex: %v", f.hex, err)
+	}
+	if len(seed) < 1 || len(seed) > random.MaxSeedSize {
+		return nil, fmt.Errorf("--seed-hex %q: %d bytes, want 1..%d", f.hex, len(seed), random.MaxSeedSize)
+	}
+	return seed, nil
+}
