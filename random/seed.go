@@ -448,7 +448,7 @@ func (p SeedPromise) Validate() error {
 	}
 	has := map[string]bool{
 		"ceremony":    p.Ceremony != nil,
-		"commitments": p.Commitments != nil,
+		"commitments": len(p.Commitments) > 0,
 		"chain":       p.Chain != nil,
 		"round":       p.Round != 0,
 	}
@@ -523,7 +523,7 @@ func (p SeedPromise) Check(e SeedEvidence) ([]byte, error) {
 	if e.Kind != p.Kind {
 		return fail("kind", fmt.Sprintf("evidence is for %q, the announcement promised %q", e.Kind, p.Kind), nil)
 	}
-	has := map[string]bool{"digits": e.Digits != "", "reveals": e.Reveals != nil, "beacon": e.Beacon != nil, "seed": e.Seed != nil}
+	has := map[string]bool{"digits": e.Digits != "", "reveals": len(e.Reveals) > 0, "beacon": e.Beacon != nil, "seed": e.Seed != nil}
 	want := map[SourceKind]string{SourceDice: "digits", SourceCommitReveal: "reveals", SourceBeacon: "beacon", SourceSystem: "seed"}[p.Kind]
 	for _, f := range []string{"digits", "reveals", "beacon", "seed"} {
 		switch {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -179,10 +178,16 @@ func (p *jsonLine) parse() (_ Row, ok bool) {
 			}
 			continue
 		}
-		if name == "id" {
+		switch {
+		case name == "id":
 			row.ID = v
-		} else if v != "" {
+		case v != "":
 			row.Attrs = append(row.Attrs, Attr{name, v})
+		default:
+			// An empty value is absent, but its name is still checked.
+			if err := ValidName(name); err != nil {
+				p.fail(col, name, name, err)
+			}
 		}
 	}
 	if _, err := dec.Token(); err != nil { // the closing brace
@@ -193,14 +198,9 @@ func (p *jsonLine) parse() (_ Row, ok bool) {
 		p.fail(0, "", truncate(string(p.raw), 80), fmt.Errorf("%w: text after the object", ErrSyntax))
 		return Row{}, false
 	}
-	// encoding/json turns an escape of a lone surrogate into U+FFFD; the
-	// line must not hold more U+FFFD after decoding than it spells out.
-	decoded := strings.Count(row.ID, "\uFFFD")
-	for _, a := range row.Attrs {
-		decoded += strings.Count(a.Name, "\uFFFD") + strings.Count(a.Value, "\uFFFD")
-	}
-	lower := strings.ToLower(string(p.raw))
-	if spelt := strings.Count(lower, "\uFFFD") + strings.Count(lower, `\ufffd`); decoded > spelt {
+	// encoding/json turns an escape of a lone surrogate into U+FFFD
+	// instead of rejecting it.
+	if loneSurrogate(p.raw) {
 		p.fail(0, "", truncate(string(p.raw), 80), fmt.Errorf("%w: an escape that is not a character (lone surrogate)", ErrEncoding))
 	}
 	if len(p.errs) > 0 {
@@ -237,4 +237,52 @@ func jsonText(tok json.Token) string {
 		return v.String()
 	}
 	return fmt.Sprint(tok)
+}
+
+// loneSurrogate reports whether a syntactically valid JSON text holds a
+// \u escape of a UTF-16 surrogate that is not part of a pair. Backslashes
+// appear only inside strings, so a scan from escape to escape suffices.
+func loneSurrogate(raw []byte) bool {
+	u := func(i int) (rune, bool) { // the \uXXXX escape at raw[i:], if any
+		if i+6 > len(raw) || raw[i] != '\\' || raw[i+1] != 'u' {
+			return 0, false
+		}
+		var r rune
+		for _, c := range raw[i+2 : i+6] {
+			switch {
+			case '0' <= c && c <= '9':
+				r = r<<4 | rune(c-'0')
+			case 'a' <= c && c <= 'f':
+				r = r<<4 | rune(c-'a'+10)
+			case 'A' <= c && c <= 'F':
+				r = r<<4 | rune(c-'A'+10)
+			default:
+				return 0, false
+			}
+		}
+		return r, true
+	}
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		r, ok := u(i)
+		if !ok {
+			i++ // a two-character escape such as \\ or \"
+			continue
+		}
+		switch {
+		case 0xDC00 <= r && r <= 0xDFFF:
+			return true
+		case 0xD800 <= r && r <= 0xDBFF:
+			low, ok := u(i + 6)
+			if !ok || low < 0xDC00 || low > 0xDFFF {
+				return true
+			}
+			i += 11
+		default:
+			i += 5
+		}
+	}
+	return false
 }

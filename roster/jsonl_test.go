@@ -72,3 +72,22 @@ func TestScanJSONL(t *testing.T) {
 	require.Len(t, errs, 1)
 	require.ErrorIs(t, errs[0], ErrBadName)
 }
+
+func TestLoneSurrogate(t *testing.T) {
+	for _, tc := range []struct {
+		raw  string
+		lone bool
+	}{
+		{`{"id":"a","b":"\ud83d\ude00"}`, false}, // a pair: 😀
+		{`{"id":"a","b":"\\ud800"}`, false},      // an escaped backslash, then text
+		{`{"id":"a","b":"\ufffd"}`, false},       // U+FFFD spelt out is a character
+		{`{"id":"a","b":"\ud800"}`, true},
+		{`{"id":"a","b":"\udc00"}`, true},
+		{`{"id":"a","b":"\ud800\\ufffd"}`, true},
+		{`{"id":"a","b":"\ud800\u0041"}`, true},
+		{`{"id":"a","\ud800":""}`, true},
+		{`{"id":"a","b":"\ud800`, true},
+	} {
+		require.Equal(t, tc.lone, loneSurrogate([]byte(tc.raw)), tc.raw)
+	}
+}
