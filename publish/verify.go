@@ -154,7 +154,7 @@ func (r *Report) String() string {
 			if d.Overdue {
 				state = "overdue"
 			}
-			fmt.Fprintf(&b, "  no outcome yet (%s): %s\n", state, strings.Join(d.Missing, " "))
+			fmt.Fprintf(&b, "  no outcome yet (%s, %d): %s\n", state, len(d.Missing), listSome(d.Missing, maxListed))
 		}
 		for _, l := range d.Late {
 			fmt.Fprintf(&b, "  LATE %s: %s inspected %s, due %s, published %s\n", l.Doc, l.Premises, l.Inspected, l.Due, l.Published)
@@ -572,4 +572,16 @@ func hexOrNone(h *random.Hex64) string {
 		return "none"
 	}
 	return h.String()
+}
+
+// maxListed is how many ids a report line lists before it says how many
+// more there are; the machine fields keep them all.
+const maxListed = 10
+
+// listSome joins the first maxListed ids and counts the rest.
+func listSome(ids []string, n int) string {
+	if len(ids) <= n {
+		return strings.Join(ids, " ")
+	}
+	return fmt.Sprintf("%s … and %d more", strings.Join(ids[:n], " "), len(ids)-n)
 }

@@ -248,21 +248,9 @@ func ceremony(w io.Writer, dir string, secrets io.Reader) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	fmt.Fprint(w, brief(rep))
+	fmt.Fprint(w, rep)
 	fmt.Fprintf(w, "\nfiles in %s (keys wjw.*, jjjc.*; county/; ledger/)\nreplay it yourself:\n", dir)
 	fmt.Fprintf(w, "  go run ./examples/cli verify --ledger %s --dir %s --pub %s --pub %s\n",
 		ledgerDir, countyDir, filepath.Join(dir, "wjw.pub"), filepath.Join(dir, "jjjc.pub"))
 	return rep.OK(), nil
-}
-
-// brief is the verification report without the list of premises that
-// have no results yet (right after a draw, that is all of them).
-func brief(rep *publish.Report) string {
-	var b strings.Builder
-	for _, line := range strings.SplitAfter(rep.String(), "\n") {
-		if !strings.HasPrefix(line, "  no outcome yet") {
-			b.WriteString(line)
-		}
-	}
-	return b.String()
 }

@@ -28,6 +28,7 @@ func TestRun(t *testing.T) {
 			"a past round",
 			"signed by: jjjc.chengxi.example, wjw.chengxi.example",
 			"replayed: identical",
+			"no outcome yet (pending, ",
 			"verified: OK",
 			"go run ./examples/cli verify --ledger ",
 		}},
@@ -40,7 +41,6 @@ func TestRun(t *testing.T) {
 			for _, w := range c.want {
 				require.Contains(t, out.String(), w)
 			}
-			require.NotContains(t, out.String(), "no outcome yet (pending):", "the long list is left out")
 		})
 	}
 }
