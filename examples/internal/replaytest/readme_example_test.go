@@ -10,7 +10,7 @@ import (
 	"github.com/doublerandom/doublerandom/roster"
 )
 
-// The Go example of the README, "The library in fifteen lines". Its
+// The Go example of the README, "The library in a few lines". Its
 // lines after the first (which names the folder) must equal the README's:
 // TestReadmeGoExample checks it.
 func Example_readme() {
