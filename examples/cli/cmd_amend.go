@@ -23,22 +23,19 @@ func init() {
 // team; the replacement follows protocol §6) or, with --redraw, a redraw
 // amendment that voids the draw: the next announcement answers it.
 func runAmend(fs *flag.FlagSet, args []string, stdout io.Writer) error {
-	ledger := fs.String("ledger", "", "ledger folder")
+	var wf writerFlags
+	wf.define(fs, "ledger folder", "time of the amendment")
 	dir := fs.String("dir", "", "folder with plan.json and the tables announced (for a substitution)")
-	key := fs.String("key", "", "signer key file (PREFIX.key)")
-	var witness listFlag
-	fs.Var(&witness, "witness-key", "a second signer's key file (repeatable)")
 	premises := fs.String("premises", "", "the selected premises whose team changes")
 	out := fs.String("out", "", "the inspector who leaves the team")
 	reason := fs.String("reason", "", "why (published)")
 	conflict := fs.Bool("conflict", false, "the inspector leaves for a conflict of interest (回避), declared by the amendment")
 	redraw := fs.Bool("redraw", false, "void the draw instead; a new announcement and draw follow")
 	drawFlag := fs.String("draw", "", "digest of the draw to amend (default: the last draw not voided)")
-	at := fs.String("at", "", "time of the amendment, RFC 3339 (default: now)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *ledger == "" || *key == "" || strings.TrimSpace(*reason) == "" {
+	if wf.ledger == "" || wf.key == "" || strings.TrimSpace(*reason) == "" {
 		return usagef("--ledger, --key and --reason are required")
 	}
 	if *redraw && (*premises != "" || *out != "" || *conflict) {
@@ -47,15 +44,7 @@ func runAmend(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if !*redraw && (*dir == "" || *premises == "" || *out == "") {
 		return usagef("a substitution needs --dir, --premises and --out")
 	}
-	when, err := actionTime(*at)
-	if err != nil {
-		return err
-	}
-	signers, err := loadSigners(*key, witness)
-	if err != nil {
-		return err
-	}
-	l, err := openWriter(*ledger, signers[0], "", false)
+	l, signers, when, err := wf.open(false, "")
 	if err != nil {
 		return err
 	}

@@ -30,20 +30,18 @@ func init() {
 // given: a dice ceremony, commitments, a drand round, in that order.
 func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	dir := fs.String("dir", "", "folder with plan.json and the tables")
-	ledger := fs.String("ledger", "", "ledger folder (created if it does not exist)")
-	key := fs.String("key", "", "signer key file (PREFIX.key)")
-	var witness, commits listFlag
-	fs.Var(&witness, "witness-key", "a second signer's key file, e.g. the discipline inspection office (repeatable)")
+	var wf writerFlags
+	wf.define(fs, "ledger folder (created if it does not exist)", "publication time")
+	var commits listFlag
 	dice := fs.String("dice-ceremony", "", `dice ceremony "WHEN, WHERE"; WHEN in RFC 3339, e.g. "2026-11-22T09:30:00+08:00, 三楼会议室"`)
 	round := fs.Uint64("beacon", 0, "drand round whose randomness is (part of) the seed; due after the announcement")
 	chain := fs.String("beacon-chain", "quicknet", "drand chain of --beacon: quicknet or mainnet")
 	fs.Var(&commits, "commit", "commit-reveal participant NAME=HEX (the commitment), repeatable")
 	name := fs.String("name", "", "ledger name when creating the ledger (default: the signer key's name)")
-	at := fs.String("at", "", "publication time, RFC 3339 (default: now; for examples and tests)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *dir == "" || *ledger == "" || *key == "" {
+	if *dir == "" || wf.ledger == "" || wf.key == "" {
 		return usagef("--dir, --ledger and --key are required")
 	}
 	var promises []random.SeedPromise
@@ -83,19 +81,11 @@ func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if len(promises) == 0 {
 		return usagef("give a seed source: --dice-ceremony, --commit or --beacon")
 	}
-	when, err := actionTime(*at)
-	if err != nil {
-		return err
-	}
-	signers, err := loadSigners(*key, witness)
-	if err != nil {
-		return err
-	}
 	plan, set, err := loadDir(*dir, tableFlags{})
 	if err != nil {
 		return err
 	}
-	l, err := openWriter(*ledger, signers[0], *name, true)
+	l, signers, when, err := wf.open(true, *name)
 	if err != nil {
 		return err
 	}
@@ -145,17 +135,40 @@ func actionTime(s string) (time.Time, error) {
 	return t, nil
 }
 
-// loadSigners reads the signer key and the witnesses' keys.
-func loadSigners(key string, witnesses []string) ([]publish.Signer, error) {
-	var out []publish.Signer
-	for _, f := range append([]string{key}, witnesses...) {
-		s, err := publish.LoadSigner(f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
+// writerFlags are the flags of every command that appends to a ledger.
+type writerFlags struct {
+	ledger, key, at string
+	witness         listFlag
+}
+
+func (f *writerFlags) define(fs *flag.FlagSet, ledgerHelp, atHelp string) {
+	fs.StringVar(&f.ledger, "ledger", "", ledgerHelp)
+	fs.StringVar(&f.key, "key", "", "signer key file (PREFIX.key)")
+	fs.Var(&f.witness, "witness-key", "a second signer's key file, e.g. the discipline inspection office (repeatable)")
+	fs.StringVar(&f.at, "at", "", atHelp+", RFC 3339 (default: now)")
+}
+
+// open reads --at and the signer keys and opens the ledger to append to;
+// with create it creates a missing ledger named name (default: the
+// signer key's name). The caller closes the ledger.
+func (f *writerFlags) open(create bool, name string) (*publish.DirLedger, []publish.Signer, time.Time, error) {
+	when, err := actionTime(f.at)
+	if err != nil {
+		return nil, nil, time.Time{}, err
 	}
-	return out, nil
+	var signers []publish.Signer
+	for _, file := range append([]string{f.key}, f.witness...) {
+		s, err := publish.LoadSigner(file)
+		if err != nil {
+			return nil, nil, time.Time{}, err
+		}
+		signers = append(signers, s)
+	}
+	l, err := openWriter(f.ledger, signers[0], name, create)
+	if err != nil {
+		return nil, nil, time.Time{}, err
+	}
+	return l, signers, when, nil
 }
 
 // openWriter opens a ledger folder to append to, with the record rules

@@ -90,17 +90,15 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 
 // ledgerDrawFlags are the flags of a draw published into a ledger.
 type ledgerDrawFlags struct {
-	ledger, key, beaconJSON, at string
-	witness, reveals            listFlag
+	writerFlags
+	beaconJSON string
+	reveals    listFlag
 }
 
 func (f *ledgerDrawFlags) define(fs *flag.FlagSet) {
-	fs.StringVar(&f.ledger, "ledger", "", "publish the draw into this ledger, for its announcement not yet drawn")
-	fs.StringVar(&f.key, "key", "", "signer key file (PREFIX.key), with --ledger")
-	fs.Var(&f.witness, "witness-key", "a second signer's key file (repeatable), with --ledger")
+	f.writerFlags.define(fs, "publish the draw into this ledger, for its announcement not yet drawn", "time of the draw, with --ledger")
 	fs.Var(&f.reveals, "reveal", "commit-reveal participant NAME=SECRET (hex), repeatable, with --ledger")
 	fs.StringVar(&f.beaconJSON, "beacon-json", "", "the promised drand round as drand serves it (JSON file), with --ledger")
-	fs.StringVar(&f.at, "at", "", "time of the draw, RFC 3339 (default: now), with --ledger")
 }
 
 func (f *ledgerDrawFlags) used() bool {
@@ -114,24 +112,16 @@ func runLedgerDraw(f *ledgerDrawFlags, dir string, tf tableFlags, dice, viewFile
 	if f.key == "" {
 		return usagef("--key is required with --ledger")
 	}
-	when, err := actionTime(f.at)
-	if err != nil {
-		return err
-	}
 	if viewFile != "" && viewFile != "-" {
 		if _, err := os.Lstat(viewFile); err == nil {
 			return fmt.Errorf("--view %s: the file exists; refusing to overwrite it", viewFile)
 		}
 	}
-	signers, err := loadSigners(f.key, f.witness)
-	if err != nil {
-		return err
-	}
 	_, set, err := loadDir(dir, tf)
 	if err != nil {
 		return err
 	}
-	l, err := openWriter(f.ledger, signers[0], "", false)
+	l, signers, when, err := f.open(false, "")
 	if err != nil {
 		return err
 	}

@@ -28,33 +28,22 @@ func init() {
 // (no_issue, corrected, ...) or its Chinese text, the day inspected,
 // the inspectors who went separated by ';'.
 func runResults(fs *flag.FlagSet, args []string, stdout io.Writer) error {
-	ledger := fs.String("ledger", "", "ledger folder")
-	key := fs.String("key", "", "signer key file (PREFIX.key)")
-	var witness listFlag
-	fs.Var(&witness, "witness-key", "a second signer's key file (repeatable)")
+	var wf writerFlags
+	wf.define(fs, "ledger folder", "publication time")
 	file := fs.String("file", "", "results CSV: premises,outcome,date,inspectors,note")
 	drawFlag := fs.String("draw", "", "digest of the draw (default: the last draw not voided)")
-	at := fs.String("at", "", "publication time, RFC 3339 (default: now)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *ledger == "" || *key == "" || *file == "" {
+	if wf.ledger == "" || wf.key == "" || *file == "" {
 		return usagef("--ledger, --key and --file are required")
-	}
-	when, err := actionTime(*at)
-	if err != nil {
-		return err
 	}
 	outcomes := publish.Standard()
 	entries, err := readResults(*file, outcomes)
 	if err != nil {
 		return err
 	}
-	signers, err := loadSigners(*key, witness)
-	if err != nil {
-		return err
-	}
-	l, err := openWriter(*ledger, signers[0], "", false)
+	l, signers, when, err := wf.open(false, "")
 	if err != nil {
 		return err
 	}
