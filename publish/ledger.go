@@ -129,7 +129,7 @@ func parseDocFileName(name string) (int64, Kind, bool) {
 //	checkpoint                 the latest signed checkpoint
 //	lock                       empty; flock'ed to serialise processes
 //	.tmp-*                     in-flight writes; ignored, and removed by
-//	                           the next writer
+//	                           the next writer to hold the lock exclusively
 //
 // The hashes file is the concatenation of the 32-byte hashes that
 // golang.org/x/mod/sumdb/tlog stores for the log (tlog.StoredHashes), in
@@ -140,7 +140,11 @@ func parseDocFileName(name string) (int64, Kind, bool) {
 // to its final name (which fails rather than overwrite), syncs the folder,
 // then extends the hashes file and replaces the checkpoint (temporary
 // file, sync, rename, sync). The link is the commit point: if a writer
-// dies after it, the next writer completes the hashes and the checkpoint.
+// dies after it, the next writer completes the hashes and the checkpoint
+// when it opens the ledger or appends. Repairs (removing temporary files,
+// completing the hashes and the checkpoint) are made only under the
+// exclusive lock; every other call holds the lock shared and only reads,
+// accepting a hashes file and a checkpoint that lag behind the documents.
 //
 // Open checks every file: each document parses, is in its right file,
 // names the ledger, and chains to its predecessor by prev; seq numbers
@@ -240,7 +244,8 @@ func OpenDir(dir string, opts DirOptions) (*DirLedger, error) {
 	if err != nil {
 		return nil, &LedgerError{Dir: dir, File: lockFileName, Err: err}
 	}
-	if err := l.withLock(opts.Signer != nil, func() error { return l.load(true) }); err != nil {
+	writer := opts.Signer != nil
+	if err := l.withLock(writer, func() error { return l.load(true, writer) }); err != nil {
 		l.Close()
 		return nil, err
 	}
@@ -284,8 +289,6 @@ func (l *DirLedger) withLock(exclusive bool, f func() error) error {
 	return f()
 }
 
-func (l *DirLedger) writer() bool { return l.opts.Signer != nil }
-
 // corrupt returns a *LedgerError matching ErrCorrupt and detail.
 func (l *DirLedger) corrupt(file string, seq int64, detail error) error {
 	return &LedgerError{Dir: l.dir, File: file, Seq: seq, Err: fmt.Errorf("%w: %w", ErrCorrupt, detail)}
@@ -324,9 +327,11 @@ func readFile(path string) ([]byte, error) {
 
 // load (re)reads the folder under the lock. With full it checks every
 // document again; otherwise only those added since the last load, after
-// checking that the known ones are still in their files. A writer also
-// cleans and repairs.
-func (l *DirLedger) load(full bool) error {
+// checking that the known ones are still in their files. With repair,
+// which needs the exclusive lock, it also removes temporary files and
+// completes the hashes file and the checkpoint; without, it writes
+// nothing, so any number of loads may run at once under the shared lock.
+func (l *DirLedger) load(full, repair bool) error {
 	entries, err := os.ReadDir(l.dir)
 	if err != nil {
 		return &LedgerError{Dir: l.dir, Err: err}
@@ -449,10 +454,10 @@ func (l *DirLedger) load(full bool) error {
 	}
 	l.cp, l.cpMsg = cp, cpMsg
 
-	if !l.writer() {
+	if !repair {
 		return nil
 	}
-	// Writer: remove leftovers and finish an interrupted append.
+	// Exclusive writer: remove leftovers and finish an interrupted append.
 	for _, t := range temps {
 		if err := os.Remove(filepath.Join(l.dir, t)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return &LedgerError{Dir: l.dir, File: t, Err: err}
@@ -578,8 +583,9 @@ func linkNew(tmp, final string) error {
 	return err
 }
 
-// refresh re-reads what other processes may have appended.
-func (l *DirLedger) refresh() error { return l.load(false) }
+// refresh re-reads what other processes may have appended, without
+// writing: it runs under the shared lock.
+func (l *DirLedger) refresh() error { return l.load(false, false) }
 
 // Len returns the number of documents.
 func (l *DirLedger) Len() (int64, error) {
@@ -629,7 +635,7 @@ func (l *DirLedger) readLocked(seq int64) ([]byte, error) {
 
 // Checkpoint returns the latest signed checkpoint. After a writer crash it
 // may cover fewer documents than Len until the next writer opens the
-// ledger.
+// ledger or appends.
 func (l *DirLedger) Checkpoint() ([]byte, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -692,7 +698,7 @@ func (l *DirLedger) InclusionProof(seq, size int64) (tlog.RecordProof, error) {
 func (l *DirLedger) Verify() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.withLock(false, func() error { return l.load(true) })
+	return l.withLock(false, func() error { return l.load(true, false) })
 }
 
 // Append adds a signed document (see [Ledger.Append]): it must parse,
@@ -717,7 +723,9 @@ func (l *DirLedger) append(build func(int64, Digest) ([]byte, error)) (int64, er
 	defer l.mu.Unlock()
 	var seq int64
 	err := l.withLock(true, func() error {
-		if err := l.refresh(); err != nil {
+		// Under the exclusive lock: complete a crashed writer's append
+		// first, so the hashes file holds documents 1..Len.
+		if err := l.load(false, true); err != nil {
 			return err
 		}
 		next, prev := int64(len(l.docs))+1, l.headDigest()

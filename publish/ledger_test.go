@@ -1,11 +1,14 @@
 package publish
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -526,4 +529,204 @@ func TestLedgerTwoProcesses(t *testing.T) {
 	}
 	require.Len(t, seen, 2*childDocs) // nothing lost, nothing twice
 	require.Equal(t, int64(2*childDocs), openCheckpoint(t, r, v).Size)
+}
+
+// commitUnfinished plays a writer that died just after its commit point:
+// it links document seq (chained to prev) into dir, leaves an in-flight
+// temporary file, and writes neither the hashes nor the checkpoint. It
+// returns the new document's digest.
+func commitUnfinished(t *testing.T, dir string, s Signer, seq int64, prev Digest) Digest {
+	t.Helper()
+	b, err := SignDocument(&Document{Kind: KindResults, Ledger: agencyName, Seq: seq, Prev: prev, Body: fmt.Appendf(nil, `{"unfinished":%d}`+"\n", seq)}, s)
+	require.NoError(t, err)
+	tmp := filepath.Join(dir, fmt.Sprintf(".tmp-99999-%06d", seq))
+	require.NoError(t, os.WriteFile(tmp, b, 0o644))
+	require.NoError(t, os.Link(tmp, filepath.Join(dir, DocFileName(seq, KindResults))))
+	return DigestOf(b)
+}
+
+// ledgerState returns the files a repair would change: the hashes file,
+// the checkpoint and the names of the temporary files.
+func ledgerState(t *testing.T, dir string) []string {
+	t.Helper()
+	hashes, err := os.ReadFile(filepath.Join(dir, hashesFile))
+	require.NoError(t, err)
+	cp, err := os.ReadFile(filepath.Join(dir, checkpointFile))
+	require.NoError(t, err)
+	tmps, err := filepath.Glob(filepath.Join(dir, tempPrefix+"*"))
+	require.NoError(t, err)
+	return append([]string{string(hashes), string(cp)}, tmps...)
+}
+
+// TestLedgerWritersReadWithoutRepair is the regression test for crash
+// repair under the shared lock: two writers open on one folder whose last
+// append was committed but not finished call the read methods at the same
+// time. Before the fix both repaired at once and one failed renaming the
+// other's temporary hashes file; now reads write nothing and succeed, and
+// the next append (under the exclusive lock) completes the repair.
+func TestLedgerWritersReadWithoutRepair(t *testing.T) {
+	l, s, v := newTestLedger(t)
+	fillLedger(t, l, s, 3)
+	_, prev, err := Head(l)
+	require.NoError(t, err)
+	dir := l.Dir()
+	require.NoError(t, l.Close())
+	opts := DirOptions{Signer: s, Verifiers: []note.Verifier{v}}
+	writers := make([]*DirLedger, 2)
+	for i := range writers {
+		writers[i], err = OpenDir(dir, opts)
+		require.NoError(t, err)
+		defer writers[i].Close()
+	}
+
+	const rounds = 8
+	for seq := int64(4); seq < 4+rounds; seq++ {
+		prev = commitUnfinished(t, dir, s, seq, prev)
+		before := ledgerState(t, dir)
+		var wg sync.WaitGroup
+		errs := make([]error, 2*len(writers))
+		for i, w := range writers {
+			for j := range 2 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					errs[2*i+j] = readAll(w, seq)
+				}()
+			}
+		}
+		wg.Wait()
+		for i, err := range errs {
+			require.NoError(t, err, "round %d, reader %d", seq, i)
+		}
+		require.Equal(t, before, ledgerState(t, dir), "round %d: a read changed the folder", seq)
+		require.Equal(t, int64(3), openCheckpoint(t, writers[0], v).Size, "the checkpoint lags")
+	}
+
+	// The next append completes the crashed ones and cleans up.
+	last := int64(4 + rounds)
+	require.Equal(t, last, appendTest(t, writers[1], s, KindResults, "{}"))
+	require.Equal(t, last, openCheckpoint(t, writers[0], v).Size)
+	tmps, err := filepath.Glob(filepath.Join(dir, tempPrefix+"*"))
+	require.NoError(t, err)
+	require.Empty(t, tmps)
+	require.NoError(t, writers[0].Verify())
+}
+
+// readAll calls every read method of w, expecting n documents.
+func readAll(w *DirLedger, n int64) error {
+	got, err := w.Len()
+	if err != nil {
+		return err
+	}
+	if got != n {
+		return fmt.Errorf("Len = %d, want %d", got, n)
+	}
+	if _, err := w.Read(n); err != nil {
+		return err
+	}
+	if _, err := w.Checkpoint(); err != nil {
+		return err
+	}
+	if _, err := w.ConsistencyProof(1, n); err != nil {
+		return err
+	}
+	if _, err := w.InclusionProof(n, n); err != nil {
+		return err
+	}
+	return w.Verify()
+}
+
+const childEnvReader = "DOUBLERANDOM_PUBLISH_TEST_READER"
+
+// TestLedgerReaderChildProcess is the body of the child processes of
+// TestLedgerWritersReadTwoProcesses; on its own it does nothing. It opens
+// the ledger as a writer, says "ready", then for every line "N" on stdin
+// calls the read methods expecting N documents and answers "ok" or the
+// error, on one line.
+func TestLedgerReaderChildProcess(t *testing.T) {
+	dir := os.Getenv(childEnvReader)
+	if dir == "" {
+		t.Skip("only runs as a child of TestLedgerWritersReadTwoProcesses")
+	}
+	s, v := testKey(t, agencyName)
+	l, err := OpenDir(dir, DirOptions{Signer: s, Verifiers: []note.Verifier{v}})
+	require.NoError(t, err)
+	defer l.Close()
+	fmt.Println("ready")
+	sc := bufio.NewScanner(os.Stdin)
+	for sc.Scan() {
+		n, err := strconv.ParseInt(sc.Text(), 10, 64)
+		require.NoError(t, err)
+		answer := "ok"
+		if err := readAll(l, n); err != nil {
+			answer = strings.ReplaceAll(err.Error(), "\n", " ")
+		}
+		fmt.Println(answer)
+	}
+}
+
+// TestLedgerWritersReadTwoProcesses is the two-process form of
+// TestLedgerWritersReadWithoutRepair: two writer processes, opened before
+// the crashed appends, read at the same time after each one.
+func TestLedgerWritersReadTwoProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	l, s, v := newTestLedger(t)
+	fillLedger(t, l, s, 3)
+	_, prev, err := Head(l)
+	require.NoError(t, err)
+	dir := l.Dir()
+	require.NoError(t, l.Close())
+
+	type child struct {
+		cmd *exec.Cmd
+		in  io.WriteCloser
+		out *bufio.Scanner
+	}
+	children := make([]child, 2)
+	for i := range children {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestLedgerReaderChildProcess$", "-test.count=1")
+		cmd.Env = append(os.Environ(), childEnvReader+"="+dir)
+		cmd.Stderr = os.Stderr
+		in, err := cmd.StdinPipe()
+		require.NoError(t, err)
+		out, err := cmd.StdoutPipe()
+		require.NoError(t, err)
+		require.NoError(t, cmd.Start())
+		c := child{cmd, in, bufio.NewScanner(out)}
+		defer func() {
+			c.in.Close()
+			c.cmd.Wait()
+		}()
+		require.True(t, c.out.Scan(), "child %d did not start", i)
+		require.Equal(t, "ready", c.out.Text())
+		children[i] = c
+	}
+
+	const rounds = 10
+	for seq := int64(4); seq < 4+rounds; seq++ {
+		prev = commitUnfinished(t, dir, s, seq, prev)
+		before := ledgerState(t, dir)
+		for _, c := range children {
+			_, err := fmt.Fprintln(c.in, seq)
+			require.NoError(t, err)
+		}
+		for i, c := range children {
+			require.True(t, c.out.Scan(), "child %d ended", i)
+			require.Equal(t, "ok", c.out.Text(), "round %d, child %d", seq, i)
+		}
+		require.Equal(t, before, ledgerState(t, dir), "round %d: a read changed the folder", seq)
+	}
+	for i, c := range children {
+		require.NoError(t, c.in.Close())
+		require.NoError(t, c.cmd.Wait(), "child %d", i)
+	}
+
+	// A writer opening the ledger completes the crashed appends.
+	w, err := OpenDir(dir, DirOptions{Signer: s, Verifiers: []note.Verifier{v}})
+	require.NoError(t, err)
+	defer w.Close()
+	require.Equal(t, int64(3+rounds), openCheckpoint(t, w, v).Size)
+	require.NoError(t, w.Verify())
 }

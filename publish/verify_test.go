@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -381,4 +382,162 @@ func TestResultsDeadlines(t *testing.T) {
 	rep, err = Verify(f.l, f.set, f.vs, Options{Now: tDraw})
 	require.NoError(t, err)
 	require.False(t, rep.Draws[0].Overdue)
+}
+
+// TestVerifyWarnsInspectorsNotTeam covers threat 6 (inspector swap): results
+// whose inspectors differ from the team (with no substitution amendment)
+// are published, since who went is the operator's claim, but Verify warns,
+// naming the results document and the premises. The same team in another
+// order is no difference.
+func TestVerifyWarnsInspectorsNotTeam(t *testing.T) {
+	f := newFixture(t)
+	f.announce(t)
+	f.drawDice(t)
+	var staffed []random.Selection
+	for _, s := range f.res.Selected {
+		if len(s.Team) >= 2 {
+			staffed = append(staffed, s)
+		}
+	}
+	require.GreaterOrEqual(t, len(staffed), 2)
+	swapped, reordered := staffed[0], staffed[1]
+	// Someone from the tables who is not on the team went instead.
+	var stranger string
+	for _, r := range f.set.Inspectors.Rows() {
+		if !slices.Contains(swapped.TeamIDs(), r.ID) {
+			stranger = r.ID
+			break
+		}
+	}
+	require.NotEmpty(t, stranger)
+	went := []string{swapped.Team[0].ID, stranger}
+	reversed := slices.Clone(reordered.TeamIDs())
+	slices.Reverse(reversed)
+	day := roster.MustParseDate("2026-11-25")
+	_, err := PublishResults(f.l, f.signers, f.draw, nil, []ResultEntry{
+		{Premises: swapped.ID, Outcome: OutcomeNoIssue, Inspected: day, Inspectors: went},
+		{Premises: reordered.ID, Outcome: OutcomeNoIssue, Inspected: day, Inspectors: reversed},
+	}, tResults)
+	require.NoError(t, err)
+
+	rep := verifyMem(t, f, f.l, f.set)
+	require.True(t, rep.OK(), "a warning, not a problem:\n%s", rep)
+	var warned []Problem
+	for _, w := range rep.Warnings {
+		if strings.Contains(w.Err.Error(), "was inspected by") {
+			warned = append(warned, w)
+		}
+	}
+	require.Len(t, warned, 1, "only the swapped team:\n%s", rep)
+	w := warned[0]
+	require.Equal(t, DocFileName(3, KindResults), w.Doc)
+	require.Equal(t, int64(3), w.Seq)
+	for _, s := range []string{swapped.ID, stranger, swapped.Team[1].ID} {
+		require.Contains(t, w.Err.Error(), s)
+	}
+	require.NotContains(t, w.Err.Error(), reordered.ID)
+	require.Contains(t, rep.String(), swapped.ID)
+}
+
+// signNext signs a document of kind with body as the next of l, as a
+// writer that skips the lifecycle functions' own checks would.
+func (f *fixture) signNext(t *testing.T, l Ledger, kind Kind, body any) []byte {
+	t.Helper()
+	text, err := encodeBody(body)
+	require.NoError(t, err)
+	n, prev, err := Head(l)
+	require.NoError(t, err)
+	signed, err := SignDocument(&Document{Kind: kind, Ledger: l.Name(), Seq: n + 1, Prev: prev, Body: text}, f.signers...)
+	require.NoError(t, err)
+	return signed
+}
+
+// TestTimeOrderAlongChain covers threat 8 (backdated documents): a
+// document dated before the previous one (its "published", or a draw's
+// "drawn_at") is refused by the ledger's validator under its lock, and a
+// forged ledger holding one fails Verify, naming the document and the
+// field. The same time as the previous document is allowed.
+func TestTimeOrderAlongChain(t *testing.T) {
+	f := newFixture(t)
+	f.announce(t)
+	f.drawDice(t)
+	s := f.staffed(t)
+	entry := ResultEntry{Premises: s.ID, Outcome: OutcomeNoIssue, Zh: "未发现问题", En: "no issue found",
+		Inspected: roster.MustParseDate("2026-11-22"), Inspectors: s.TeamIDs()}
+	o, ok := Standard().Lookup(OutcomeNoIssue)
+	require.True(t, ok)
+	entry.Zh, entry.En = o.Zh, o.En
+	roots := f.set.Roots()
+	announcement := func(at time.Time) *AnnouncementBody {
+		return &AnnouncementBody{Published: At(at), PlanID: f.plan.ID, PlanDigest: f.plan.Digest(), Inputs: roots.Inputs(f.plan.Digest()),
+			Roots: roots, Counts: f.set.Counts(), Seed: f.promises, Plan: string(f.plan.Bytes())}
+	}
+
+	// The ledger refuses backdated documents after the draw.
+	backdated := []struct {
+		name  string
+		kind  Kind
+		body  any
+		field string
+	}{
+		{"results before the draw", KindResults, &ResultsBody{Draw: f.draw, Published: At(tDraw.Add(-time.Second)), Results: []ResultEntry{entry}}, "published"},
+		{"amendment before the draw", KindAmendment, &AmendmentBody{Kind: AmendRedraw, Published: At(tAnnounce), Draw: f.draw, Reason: "x"}, "published"},
+		{"announcement before the draw", KindAnnouncement, announcement(tDraw.Add(-time.Hour)), "published"},
+	}
+	for _, tc := range backdated {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := f.l.Append(f.signNext(t, f.l, tc.kind, tc.body))
+			require.ErrorIs(t, err, ErrTimeOrder)
+			var le *LedgerError
+			require.ErrorAs(t, err, &le)
+			var re *RecordError
+			require.ErrorAs(t, err, &re)
+			require.Equal(t, tc.field, re.Field)
+			n, err := f.l.Len()
+			require.NoError(t, err)
+			require.Equal(t, int64(2), n, "nothing appended")
+		})
+	}
+	// Control: the same time as the draw is not out of order.
+	_, err := f.l.Append(f.signNext(t, f.l, KindResults, &ResultsBody{Draw: f.draw, Published: At(tDraw), Results: []ResultEntry{entry}}))
+	require.NoError(t, err)
+	require.True(t, verifyMem(t, f, f.l, f.set).OK())
+
+	// Forged ledgers, which a DirLedger would refuse: Verify reports them.
+	good := f.copyLedger(t)
+	forged := []struct {
+		name  string
+		keep  int
+		kind  Kind
+		body  any
+		field string
+	}{
+		{"draw before its announcement", 1, KindDraw, func() any {
+			ev, err := random.DiceSource{Ceremony: ceremony, Digits: digits}.Evidence()
+			require.NoError(t, err)
+			return &DrawBody{Announcement: f.ann, DrawnAt: At(tAnnounce.Add(-time.Minute)), Evidence: []random.SeedEvidence{ev}, Seed: f.res.Seed, View: f.res.View()}
+		}(), "drawn_at"},
+		{"results before the draw", 2, KindResults, &ResultsBody{Draw: f.draw, Published: At(tDraw.Add(-time.Minute)), Results: []ResultEntry{entry}}, "published"},
+		{"amendment before the results", 3, KindAmendment, &AmendmentBody{Kind: AmendRedraw, Published: At(tDraw.Add(-time.Nanosecond)), Draw: f.draw, Reason: "x"}, "published"},
+	}
+	for _, tc := range forged {
+		t.Run("verify "+tc.name, func(t *testing.T) {
+			m := &memLedger{name: good.name, signer: good.signer, docs: slices.Clone(good.docs[:tc.keep])}
+			f.forge(t, m, tc.kind, tc.body)
+			rep := verifyMem(t, f, m, f.set)
+			requireProblem(t, rep, is(ErrTimeOrder))
+			file := DocFileName(int64(tc.keep+1), tc.kind)
+			found := false
+			for _, p := range rep.Problems {
+				var re *RecordError
+				if errors.As(p.Err, &re) && errors.Is(p.Err, ErrTimeOrder) {
+					require.Equal(t, file, re.Doc)
+					require.Equal(t, tc.field, re.Field)
+					found = true
+				}
+			}
+			require.True(t, found, "%s", rep)
+			require.Contains(t, rep.String(), file)
+		})
+	}
 }

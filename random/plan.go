@@ -34,7 +34,8 @@ const (
 // PlanError.
 var (
 	// ErrPlanSyntax: the plan is not one well-formed JSON object of valid
-	// UTF-8, or repeats a key, or has data after the object.
+	// UTF-8, or repeats a key, or escapes a lone surrogate (the error then
+	// also matches [roster.ErrEncoding]), or has data after the object.
 	ErrPlanSyntax = errors.New("malformed plan")
 	// ErrPlanValue: a field has the wrong JSON type or a value outside
 	// what the protocol allows, or a required field is missing.
@@ -260,7 +261,9 @@ func LoadPlan(name string) (*Plan, error) {
 
 // ParsePlan parses a plan (protocol §2) and keeps its exact bytes. It
 // is strict: the document must be one JSON object of valid UTF-8, with no
-// repeated key at any level and nothing after it; "protocol" must be
+// repeated key at any level, no \u escape of a lone surrogate (which
+// encoding/json would read as U+FFFD; see [roster.CheckJSONEscapes]) and
+// nothing after it; "protocol" must be
 // [Protocol]; every field the protocol names must have its type (a ratio
 // is a string, never a JSON number; counts are whole numbers
 // 0..[MaxCount]; null is never accepted). Fields the protocol does not
@@ -273,15 +276,7 @@ func ParsePlan(b []byte) (*Plan, error) {
 	if len(b) > MaxPlanSize {
 		return nil, &PlanError{Err: fmt.Errorf("%w: larger than %d bytes", ErrPlanSyntax, MaxPlanSize)}
 	}
-	if !utf8.Valid(b) {
-		i := 0
-		for i < len(b) {
-			r, n := utf8.DecodeRune(b[i:])
-			if r == utf8.RuneError && n == 1 {
-				break
-			}
-			i += n
-		}
+	if i := firstInvalidUTF8(b); i >= 0 {
 		return nil, &PlanError{Line: lineOf(b, i), Err: fmt.Errorf("%w: invalid UTF-8 at byte %d", ErrPlanSyntax, i+1)}
 	}
 	lines, err := scanJSON(b)
@@ -552,81 +547,247 @@ func sortedKeys(m map[string]json.RawMessage) []string {
 	return keys
 }
 
-// scanJSON checks that b is exactly one JSON object with no repeated key
-// at any level, and returns the line of every value by its path.
+// scanJSON checks a plan with [jsonScanner] and returns the line of
+// every value by its path.
 func scanJSON(b []byte) (map[string]int, error) {
+	s := jsonScanner{what: "plan", kind: ErrPlanSyntax, lines: map[string]int{}}
+	if e := s.scan(b); e != nil {
+		return nil, &PlanError{Line: lineOf(b, e.off), Field: e.field, Value: e.value, Err: e.err}
+	}
+	return s.lines, nil
+}
+
+// jsonScanner is the strict JSON reader shared by plans and views. It
+// checks that a document is exactly one JSON object, with no key repeated
+// in any object and no \u escape of a lone surrogate in any string (see
+// [roster.CheckJSONEscapes]); encoding/json alone lets a repeated key
+// overwrite the first and reads a lone surrogate as U+FFFD. The document
+// must be valid UTF-8 (see firstInvalidUTF8).
+type jsonScanner struct {
+	what string // "plan" or "view": names the document in messages
+	kind error  // the sentinel error every problem wraps
+
+	// lines, when not nil, receives the line of every value by its
+	// JSON path: "quotas[2].ratio".
+	lines map[string]int
+	// object, when set, is called at the end of every object with its
+	// path, the byte offset of its "{" and its keys in order, and may
+	// refuse it.
+	object func(path string, off int, keys []jsonKey) *scanError
+
+	b              []byte
+	lineOff, line1 int // a known line start: offset and line, to count lines incrementally
+}
+
+// maxJSONDepth is the deepest nesting of arrays and objects a
+// jsonScanner accepts. Plans and views need 4 levels.
+const maxJSONDepth = 64
+
+// maxLinePath is the longest path whose line a jsonScanner records;
+// the paths of a plan's fields are far shorter. The line of a value
+// with a longer path (under an odd extra field) is that of the nearest
+// enclosing value with a shorter one: recording every path of a long key
+// over a long list would take memory quadratic in the document's size.
+const maxLinePath = 256
+
+// jsonPath is the path of a value during a scan, made into text only
+// when needed, so that a long key over a long list costs nothing.
+type jsonPath struct {
+	parent *jsonPath
+	key    string // the key, when index < 0
+	index  int    // the list index, or -1
+	n      int    // the length of the path's text
+}
+
+// member returns the path of the value of key in the object at p.
+func (p *jsonPath) member(key string) *jsonPath {
+	if p == nil {
+		return &jsonPath{key: key, index: -1, n: len(key)}
+	}
+	return &jsonPath{parent: p, key: key, index: -1, n: p.n + 1 + len(key)}
+}
+
+// element returns the path of element i of the list at p.
+func (p *jsonPath) element(i int) *jsonPath {
+	n := 2 + len(strconv.Itoa(i))
+	if p != nil {
+		n += p.n
+	}
+	return &jsonPath{parent: p, index: i, n: n}
+}
+
+// String returns the path as text: "" for the document, then
+// "quotas[2].ratio".
+func (p *jsonPath) String() string {
+	var parts []*jsonPath
+	for ; p != nil; p = p.parent {
+		parts = append(parts, p)
+	}
+	var b strings.Builder
+	for i := len(parts) - 1; i >= 0; i-- {
+		switch q := parts[i]; {
+		case q.index >= 0:
+			fmt.Fprintf(&b, "[%d]", q.index)
+		case i == len(parts)-1:
+			b.WriteString(q.key)
+		default:
+			b.WriteString(".")
+			b.WriteString(q.key)
+		}
+	}
+	return b.String()
+}
+
+// jsonKey is a key of an object, the byte offset of its text and its
+// value as written.
+type jsonKey struct {
+	name  string
+	off   int
+	value []byte
+}
+
+// scanError is a problem found by a jsonScanner: the byte offset it is
+// at, the path of the field (if any), the value as written (if any).
+type scanError struct {
+	off   int
+	field string
+	value string
+	err   error
+}
+
+// lineAt returns the 1-based line of offset i; for offsets that only
+// grow, as in a scan, it counts each byte once.
+func (s *jsonScanner) lineAt(i int) int {
+	i = min(i, len(s.b))
+	if i < s.lineOff {
+		s.lineOff, s.line1 = 0, 1
+	}
+	s.line1 += bytes.Count(s.b[s.lineOff:i], []byte("\n"))
+	s.lineOff = i
+	return s.line1
+}
+
+// checkString refuses a string token b[start:end] that holds an escape
+// of a lone surrogate.
+func (s *jsonScanner) checkString(start, end int, path *jsonPath) *scanError {
+	tok := s.b[start:end]
+	if bytes.IndexByte(tok, '\\') < 0 || roster.CheckJSONEscapes(tok) == nil {
+		return nil
+	}
+	// Earlier strings passed, so the first lone surrogate of the
+	// document up to here is in this one: name its document offset.
+	err := roster.CheckJSONEscapes(s.b[:end])
+	return &scanError{off: start, field: path.String(), value: string(tok), err: fmt.Errorf("%w: %w", s.kind, err)}
+}
+
+// scan checks b; the first problem, in document order, is returned.
+func (s *jsonScanner) scan(b []byte) *scanError {
+	s.b, s.lineOff, s.line1 = b, 0, 1
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
-	lines := map[string]int{}
-	syntax := func(err error) error {
+	syntax := func(err error) *scanError {
 		var se *json.SyntaxError
-		line := 0
+		off := int(dec.InputOffset())
 		if errors.As(err, &se) {
-			line = lineOf(b, int(se.Offset))
-		} else {
-			line = lineOf(b, int(dec.InputOffset()))
+			off = int(se.Offset)
 		}
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			err = errors.New("unexpected end of document")
 		}
-		return &PlanError{Line: line, Err: fmt.Errorf("%w: %v", ErrPlanSyntax, err)}
+		return &scanError{off: off, err: fmt.Errorf("%w: %v", s.kind, err)}
 	}
-	var walk func(path string) error
-	walk = func(path string) error {
-		lines[path] = lineOf(b, valueStart(b, int(dec.InputOffset())))
+	var walk func(path *jsonPath, depth int) *scanError
+	walk = func(path *jsonPath, depth int) *scanError {
+		start := valueStart(b, int(dec.InputOffset()))
+		if s.lines != nil && (path == nil || path.n <= maxLinePath) {
+			s.lines[path.String()] = s.lineAt(start)
+		}
 		tok, err := dec.Token()
 		if err != nil {
 			return syntax(err)
 		}
+		if _, isDelim := tok.(json.Delim); isDelim && depth >= maxJSONDepth {
+			return &scanError{off: start, field: path.String(), err: fmt.Errorf("%w: nested deeper than %d levels", s.kind, maxJSONDepth)}
+		}
 		switch tok {
 		case json.Delim('{'):
+			var keys []jsonKey
 			seen := map[string]bool{}
 			for dec.More() {
+				kstart := valueStart(b, int(dec.InputOffset()))
 				kt, err := dec.Token()
 				if err != nil {
 					return syntax(err)
 				}
 				key, _ := kt.(string)
-				sub := key
-				if path != "" {
-					sub = path + "." + key
+				sub := path.member(key)
+				if e := s.checkString(kstart, int(dec.InputOffset()), sub); e != nil {
+					return e
 				}
 				if seen[key] {
-					return &PlanError{Line: lineOf(b, int(dec.InputOffset())), Field: sub,
-						Err: fmt.Errorf("%w: key %q repeated", ErrPlanSyntax, key)}
+					return &scanError{off: int(dec.InputOffset()), field: sub.String(),
+						err: fmt.Errorf("%w: key %q repeated", s.kind, key)}
 				}
 				seen[key] = true
-				if err := walk(sub); err != nil {
-					return err
+				vstart := valueStart(b, int(dec.InputOffset()))
+				if e := walk(sub, depth+1); e != nil {
+					return e
+				}
+				if s.object != nil {
+					keys = append(keys, jsonKey{key, kstart, b[vstart:dec.InputOffset()]})
 				}
 			}
 			if _, err := dec.Token(); err != nil {
 				return syntax(err)
+			}
+			if s.object != nil {
+				return s.object(path.String(), start, keys)
 			}
 		case json.Delim('['):
 			for i := 0; dec.More(); i++ {
-				if err := walk(fmt.Sprintf("%s[%d]", path, i)); err != nil {
-					return err
+				if e := walk(path.element(i), depth+1); e != nil {
+					return e
 				}
 			}
 			if _, err := dec.Token(); err != nil {
 				return syntax(err)
+			}
+		default:
+			if _, isString := tok.(string); isString {
+				return s.checkString(start, int(dec.InputOffset()), path)
 			}
 		}
 		return nil
 	}
 	start := valueStart(b, 0)
 	if start >= len(b) || b[start] != '{' {
-		return nil, &PlanError{Line: lineOf(b, start), Err: fmt.Errorf("%w: not a JSON object", ErrPlanSyntax)}
+		return &scanError{off: start, err: fmt.Errorf("%w: not a JSON object", s.kind)}
 	}
-	if err := walk(""); err != nil {
-		return nil, err
+	if e := walk(nil, 0); e != nil {
+		return e
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, &PlanError{Line: lineOf(b, valueStart(b, int(dec.InputOffset()))),
-			Err: fmt.Errorf("%w: data after the plan object", ErrPlanSyntax)}
+		return &scanError{off: valueStart(b, int(dec.InputOffset())),
+			err: fmt.Errorf("%w: data after the %s object", s.kind, s.what)}
 	}
-	return lines, nil
+	return nil
+}
+
+// firstInvalidUTF8 returns the offset of the first byte of b that is not
+// part of valid UTF-8, or -1.
+func firstInvalidUTF8(b []byte) int {
+	if utf8.Valid(b) {
+		return -1
+	}
+	i := 0
+	for i < len(b) {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			break
+		}
+		i += n
+	}
+	return i
 }
 
 // valueStart skips JSON whitespace and separators from offset i.

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -289,4 +290,107 @@ func TestMatchHolds(t *testing.T) {
 	require.False(t, Match{{"category", "a"}, {"region", "r2"}}.Holds(r))
 	require.True(t, Match{{"risk", ""}}.Holds(r), "empty value matches an absent attribute")
 	require.False(t, Match{{"risk", "D"}}.Holds(r))
+}
+
+// TestParsePlanLoneSurrogate is the regression test for plans with an
+// escape of a lone surrogate, which encoding/json reads as U+FFFD (so
+// "\ud800" and "\ufffd" would give the same id) and the JSON Lines loader
+// refuses: ParsePlan refuses them too, naming the line, the field and the
+// escape's offset; escapes of characters, pairs among them, still parse.
+func TestParsePlanLoneSurrogate(t *testing.T) {
+	refused := []struct {
+		name, old, new, field, line string
+	}{
+		{"high surrogate in id", `"id": "t-1"`, `"id": "\ud800"`, "id", `"id": "\ud800"`},
+		{"low surrogate in name", `"name": "测试"`, `"name": "测\uDC00试"`, "name", `"name": "测\uDC00试"`},
+		{"high then other escape", `"id": "t-1"`, `"id": "\ud800\u0041"`, "id", `"id": "\ud800\u0041"`},
+		{"in a list", `"stratify": ["region", "category"]`, `"stratify": ["region", "\udbff"]`, "stratify[1]", `"\udbff"`},
+		{"in a key", `"id": "t-1"`, `"x\ud800": "t-1"`, "x\ufffd", `"x\ud800"`},
+		{"in an extra field", `"id": "t-1"`, `"extra": {"a": ["\udfff"]}`, "extra.a[0]", `"\udfff"`},
+	}
+	for _, tc := range refused {
+		t.Run(tc.name, func(t *testing.T) {
+			in := strings.Replace(basePlan, tc.old, tc.new, 1)
+			require.NotEqual(t, basePlan, in)
+			p, err := ParsePlan([]byte(in))
+			require.Nil(t, p)
+			require.ErrorIs(t, err, ErrPlanSyntax)
+			require.ErrorIs(t, err, roster.ErrEncoding)
+			var pe *PlanError
+			require.ErrorAs(t, err, &pe)
+			require.Equal(t, tc.field, pe.Field, "%v", err)
+			require.Contains(t, strings.Split(in, "\n")[pe.Line-1], tc.line, "%v", err)
+			off := strings.Index(in, tc.new) + strings.Index(tc.new, `\u`)
+			require.Contains(t, err.Error(), fmt.Sprintf("byte offset %d", off))
+		})
+	}
+	for _, text := range []string{`"\ud83d\ude00"`, `"\\ud800"`, `"\ufffd"`, `"\u00e9\uD83D\uDE00"`} {
+		in := strings.Replace(basePlan, `"测试"`, text, 1)
+		p, err := ParsePlan([]byte(in))
+		require.NoError(t, err, text)
+		require.NotEmpty(t, p.Name)
+	}
+}
+
+// TestCheckJSONEscapes tests roster.CheckJSONEscapes, the check ParsePlan
+// and ParseView share with the JSON Lines loader.
+func TestCheckJSONEscapes(t *testing.T) {
+	for _, tc := range []struct {
+		raw string
+		off int // -1: accepted
+	}{
+		{`{"a":"\ud83d\ude00"}`, -1},
+		{`{"a":"\\ud800"}`, -1},
+		{`{"a":"\ufffd","b":"\n\"\/"}`, -1},
+		{`{"a":"\ud800"}`, 6},
+		{`{"a":"x\udc00"}`, 7},
+		{`{"a":"\ud83d\ude00\ud800\u0041"}`, 18},
+		{`{"a":"\\\ud800"}`, 8},
+		{`"\ud800`, 1},
+	} {
+		err := roster.CheckJSONEscapes([]byte(tc.raw))
+		if tc.off < 0 {
+			require.NoError(t, err, tc.raw)
+			continue
+		}
+		require.ErrorIs(t, err, roster.ErrEncoding, tc.raw)
+		require.Contains(t, err.Error(), fmt.Sprintf("%s at byte offset %d", tc.raw[tc.off:tc.off+6], tc.off), tc.raw)
+	}
+}
+
+// TestJSONScannerLimits checks the strict scanner that ParsePlan and
+// ParseView share on hostile shapes: nesting deeper than maxJSONDepth is
+// refused (it took memory quadratic in the depth for paths), and a long
+// key over a long list (an extra field) is read in linear time and memory.
+func TestJSONScannerLimits(t *testing.T) {
+	withExtra := func(extra string) []byte {
+		return []byte(strings.Replace(basePlan, `"id": "t-1",`, `"x": `+extra+`, "id": "t-1",`, 1))
+	}
+	// The top object is level 0: 63 more levels are allowed.
+	_, err := ParsePlan(withExtra(strings.Repeat("[", maxJSONDepth-1) + strings.Repeat("]", maxJSONDepth-1)))
+	require.NoError(t, err)
+	_, err = ParsePlan(withExtra(strings.Repeat("[", maxJSONDepth) + strings.Repeat("]", maxJSONDepth)))
+	require.ErrorIs(t, err, ErrPlanSyntax)
+	require.Contains(t, err.Error(), "nested deeper")
+	var pe *PlanError
+	require.ErrorAs(t, err, &pe)
+	require.Equal(t, 3, pe.Line) // the line of "x"
+
+	deep := 150_000 // within MaxPlanSize
+	_, err = ParsePlan(withExtra(strings.Repeat(`{"a":`, deep) + "1" + strings.Repeat("}", deep)))
+	require.ErrorIs(t, err, ErrPlanSyntax)
+	require.Contains(t, err.Error(), "nested deeper")
+	deep = 400_000
+	_, err = ParseView([]byte(`{"protocol": ` + strings.Repeat("[", deep) + strings.Repeat("]", deep) + `}`))
+	require.ErrorIs(t, err, ErrBadView)
+	require.Contains(t, err.Error(), "nested deeper")
+
+	// A key of 300 kB over a list of 150 000 numbers.
+	key := strings.Repeat("k", 300_000)
+	list := "[" + strings.Repeat("1,", 150_000) + "1]"
+	p, err := ParsePlan(withExtra(`{"` + key + `": ` + list + `}`))
+	require.NoError(t, err)
+	require.LessOrEqual(t, len(p.lines), 200, "no line recorded for long paths")
+	_, err = ParseView([]byte(`{"` + key + `": ` + list + `}`))
+	require.ErrorIs(t, err, ErrBadView)
 }

@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/doublerandom/doublerandom/roster"
@@ -183,47 +186,208 @@ func asciiJSON(b []byte) []byte {
 	return out
 }
 
-// ErrBadView is wrapped by ParseView's errors about the content of a view.
+// ErrBadView is wrapped by every error of [ParseView] (a *[ViewError]).
 var ErrBadView = errors.New("bad draw view")
 
+// ViewError says where a view was rejected and why. Err wraps
+// [ErrBadView] (and [roster.ErrEncoding] for text that is not UTF-8 or
+// escapes a lone surrogate).
+type ViewError struct {
+	Line  int    // 1-based line in the view's bytes; 0 if unknown
+	Field string // JSON path of the field: "selected[3].team"; "" for the whole view
+	Value string // the offending value as written (JSON text), if any
+	Err   error
+}
+
+func (e *ViewError) Error() string {
+	var b strings.Builder
+	b.WriteString("view")
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	b.WriteString(": ")
+	if e.Field != "" {
+		fmt.Fprintf(&b, "field %s", e.Field)
+	}
+	if e.Value != "" {
+		v := e.Value
+		if len(v) > 80 {
+			v = v[:80] + "…"
+		}
+		if e.Field != "" {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "value %s", v)
+	}
+	if e.Field != "" || e.Value != "" {
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e *ViewError) Unwrap() error { return e.Err }
+
+// The keys of the objects of a view: required, then optional.
+var (
+	viewTopKeys       = []string{"protocol", "key", "inputs", "plan_digest", "roots", "strata", "selected"}
+	viewRootsKeys     = []string{"premises", "inspectors", "conflicts", "history"}
+	viewStratumKeys   = []string{"values", "eligible", "excluded", "quota"}
+	viewStratumOpt    = []string{"threshold", "no_quota_rule"}
+	viewSelectionKeys = []string{"id", "priority", "stratum", "mark", "eligible_inspectors"}
+	viewSelectionOpt  = []string{"team", "unstaffed"}
+)
+
 // ParseView reads a JSON view of a draw, such as [View.Encode] writes,
-// for auditors' tools and the publish layer. It rejects unknown fields,
-// data after the object, a protocol other than [Protocol], hex of the
-// wrong length, unknown marks, and a selected premises without exactly
-// one of "team" and "unstaffed" (or with an unknown unstaffed code).
-// It accepts any JSON layout; to check canonical bytes, compare with
-// [View.Encode].
+// for auditors' tools and the publish layer. It is strict, unlike
+// encoding/json: the view is one JSON object of valid UTF-8 with nothing
+// after it; key names are exact (case matters) and none is repeated in
+// any object; no string escapes a lone surrogate (which encoding/json
+// would read as U+FFFD; see [roster.CheckJSONEscapes]); every field is
+// present except "threshold" (absent or null when nothing was selected as
+// random), "no_quota_rule" (true or absent) and, per selected premises,
+// exactly one of "team" (a non-empty list of ids) and "unstaffed" (a
+// known code); no other field is allowed. The protocol must be
+// [Protocol], hex must have its length, marks must be known, and
+// eligible, excluded, quota and eligible_inspectors must be whole numbers
+// 0..[MaxCount]. It accepts any JSON layout; to check canonical bytes,
+// compare with [View.Encode]. Errors are a *[ViewError].
 func ParseView(b []byte) (*View, error) {
+	if i := firstInvalidUTF8(b); i >= 0 {
+		return nil, &ViewError{Line: lineOf(b, i), Err: fmt.Errorf("%w: %w: invalid UTF-8 at byte %d", ErrBadView, roster.ErrEncoding, i+1)}
+	}
+	sc := jsonScanner{what: "view", kind: ErrBadView, object: viewObject}
+	if e := sc.scan(b); e != nil {
+		return nil, &ViewError{Line: lineOf(b, e.off), Field: e.field, Value: e.value, Err: e.err}
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var v View
 	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadView, err)
+		ve := &ViewError{Err: fmt.Errorf("%w: %w", ErrBadView, err)}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			ve.Line, ve.Field = lineOf(b, int(te.Offset)), te.Field
+		}
+		return nil, ve
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("%w: data after the view object", ErrBadView)
+	// Problems with values: the scan found no syntax problem, so a second
+	// scan for the lines of the values is only needed to report one.
+	fail := func(field, value, format string, args ...any) error {
+		s := jsonScanner{what: "view", kind: ErrBadView, lines: map[string]int{}}
+		s.scan(b)
+		return &ViewError{Line: lineFor(s.lines, field), Field: field, Value: value,
+			Err: fmt.Errorf("%w: "+format, append([]any{ErrBadView}, args...)...)}
 	}
 	if v.Protocol != Protocol {
-		return nil, fmt.Errorf("%w: protocol %q, want %q", ErrBadView, v.Protocol, Protocol)
+		return nil, fail("protocol", strconv.Quote(v.Protocol), "want %q", Protocol)
+	}
+	count := func(field string, n int) error {
+		if n < 0 || n > MaxCount {
+			return fail(field, strconv.Itoa(n), "want a whole number 0..%d", MaxCount)
+		}
+		return nil
 	}
 	for i, s := range v.Strata {
+		f := fmt.Sprintf("strata[%d]", i)
 		if s.Values == nil {
-			return nil, fmt.Errorf("%w: strata[%d]: no values", ErrBadView, i)
+			return nil, fail(f+".values", "null", "want a list of strings")
+		}
+		for _, c := range []struct {
+			name string
+			n    int
+		}{{"eligible", s.Eligible}, {"excluded", s.Excluded}, {"quota", s.Quota}} {
+			if err := count(f+"."+c.name, c.n); err != nil {
+				return nil, err
+			}
 		}
 	}
 	for i, s := range v.Selected {
+		f := fmt.Sprintf("selected[%d]", i)
 		switch {
 		case s.ID == "":
-			return nil, fmt.Errorf("%w: selected[%d]: no id", ErrBadView, i)
+			return nil, fail(f+".id", `""`, "no id")
 		case s.Mark == 0:
-			return nil, fmt.Errorf("%w: selected[%d] %q: no mark", ErrBadView, i, s.ID)
+			return nil, fail(f+".mark", "", "no mark")
 		case s.Stratum == nil:
-			return nil, fmt.Errorf("%w: selected[%d] %q: no stratum", ErrBadView, i, s.ID)
-		case (len(s.Team) == 0) == (s.Unstaffed == ""):
-			return nil, fmt.Errorf("%w: selected[%d] %q: want exactly one of team and unstaffed", ErrBadView, i, s.ID)
+			return nil, fail(f+".stratum", "null", "want a list of strings")
+		case s.Team == nil && s.Unstaffed == "":
+			// The scan saw exactly one of the two keys.
+			return nil, fail(f, "", "%q: want a non-empty team list or an unstaffed code", s.ID)
+		case s.Team != nil && len(s.Team) == 0:
+			return nil, fail(f+".team", "[]", "%q: an empty team; a premises nobody can staff has an unstaffed code", s.ID)
 		case s.Unstaffed != "" && s.Unstaffed != CodeShort && s.Unstaffed != CodeUnit && s.Unstaffed != CodeNoTeamRule:
-			return nil, fmt.Errorf("%w: selected[%d] %q: unknown unstaffed code %q", ErrBadView, i, s.ID, s.Unstaffed)
+			return nil, fail(f+".unstaffed", strconv.Quote(s.Unstaffed), "%q: unknown unstaffed code", s.ID)
+		}
+		if err := count(f+".eligible_inspectors", s.EligibleInspectors); err != nil {
+			return nil, err
 		}
 	}
 	return &v, nil
+}
+
+// viewObject checks the keys of an object of a view (for [ParseView]):
+// exact names, every required one present, nothing else.
+func viewObject(path string, off int, keys []jsonKey) *scanError {
+	var required, optional []string
+	switch {
+	case path == "":
+		required = viewTopKeys
+	case path == "roots":
+		required = viewRootsKeys
+	case isElement(path, "strata"):
+		required, optional = viewStratumKeys, viewStratumOpt
+	case isElement(path, "selected"):
+		required, optional = viewSelectionKeys, viewSelectionOpt
+	default:
+		return &scanError{off: off, field: path, err: fmt.Errorf("%w: want no object here", ErrBadView)}
+	}
+	join := func(k string) string {
+		if path == "" {
+			return k
+		}
+		return path + "." + k
+	}
+	has := map[string]bool{}
+	for _, k := range keys {
+		if !slices.Contains(required, k.name) && !slices.Contains(optional, k.name) {
+			hint := ""
+			for _, want := range slices.Concat(required, optional) {
+				if strings.EqualFold(want, k.name) {
+					hint = fmt.Sprintf(" (names are case-sensitive: %q)", want)
+				}
+			}
+			return &scanError{off: k.off, field: join(k.name), value: strconv.Quote(k.name),
+				err: fmt.Errorf("%w: unknown field%s", ErrBadView, hint)}
+		}
+		has[k.name] = true
+		if k.name == "no_quota_rule" && string(k.value) != "true" {
+			return &scanError{off: k.off, field: join(k.name), value: string(k.value),
+				err: fmt.Errorf("%w: want true, or no field", ErrBadView)}
+		}
+	}
+	for _, k := range required {
+		if !has[k] {
+			return &scanError{off: off, field: join(k), err: fmt.Errorf("%w: missing", ErrBadView)}
+		}
+	}
+	if isElement(path, "selected") && has["team"] == has["unstaffed"] {
+		return &scanError{off: off, field: path, err: fmt.Errorf("%w: want exactly one of team and unstaffed", ErrBadView)}
+	}
+	return nil
+}
+
+// isElement reports whether path is "list[N]" for a top-level list.
+func isElement(path, list string) bool {
+	n, ok := strings.CutPrefix(path, list+"[")
+	n, ok2 := strings.CutSuffix(n, "]")
+	if !ok || !ok2 || n == "" {
+		return false
+	}
+	for _, c := range []byte(n) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

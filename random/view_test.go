@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/doublerandom/doublerandom/roster"
 )
 
 // TestViewEncodeLikePython pins the encoding of View.Encode to what
@@ -143,4 +145,113 @@ func TestHex64(t *testing.T) {
 	require.Equal(t, Hex64(255), h)
 	require.Equal(t, "00000000000000ff", h.String())
 	require.Error(t, h.UnmarshalText([]byte("ff")))
+}
+
+// TestParseViewStrict is the regression test for the lenient ParseView
+// (encoding/json rules): most cases were accepted before (keys in another
+// case, repeated keys, negative counts, lone surrogates, "team": [] next
+// to "unstaffed", missing fields); each must be refused with a
+// *ViewError naming the field and, where wantLine is set, a line holding
+// that text.
+func TestParseViewStrict(t *testing.T) {
+	good, err := os.ReadFile(filepath.Join(testdata, "dr1-county-7", "expected-view.json"))
+	require.NoError(t, err)
+	s := string(good)
+	replace := func(old, new string) string {
+		out := strings.Replace(s, old, new, 1)
+		require.NotEqual(t, s, out, "%q not in the view", old)
+		return out
+	}
+	const team0 = "\"team\": [\n    \"WJ3717270084\",\n    \"WJ3717270077\"\n   ]"
+	tests := []struct {
+		name, in, field, wantLine string
+		also                      error // a second error the ViewError wraps
+	}{
+		{"key in upper case", replace(`"protocol"`, `"PROTOCOL"`), "PROTOCOL", `"PROTOCOL"`, nil},
+		{"key in another case, nested", replace(`"eligible_inspectors": 9`, `"Eligible_Inspectors": 9`), "selected[0].Eligible_Inspectors", `"Eligible_Inspectors"`, nil},
+		{"repeated key", replace(`"protocol": "doublerandom/v1",`, `"protocol": "doublerandom/v1", "protocol": "doublerandom/v1",`), "protocol", `"protocol"`, nil},
+		{"repeated key, last wins", replace(`"quota": 1,`, `"quota": 1, "quota": 0,`), "strata[0].quota", `"quota": 1, "quota": 0`, nil},
+		{"repeated key in roots", replace(`"history": "680f`, `"history": "00", "history": "680f`), "roots.history", `"history"`, nil},
+		{"negative eligible", replace(`"eligible": 8,`, `"eligible": -8,`), "strata[1].eligible", `"eligible": -8`, nil},
+		{"negative excluded", replace(`"excluded": 0,`, `"excluded": -1,`), "strata[0].excluded", `"excluded": -1`, nil},
+		{"negative quota", replace(`"quota": 3,`, `"quota": -3,`), "strata[1].quota", `"quota": -3`, nil},
+		{"negative eligible inspectors", replace(`"eligible_inspectors": 1,`, `"eligible_inspectors": -1,`), "selected[1].eligible_inspectors", `"eligible_inspectors": -1`, nil},
+		{"lone surrogate in an id", replace(`"id": "91371727B23C6F5DAF"`, `"id": "\ud800"`), "selected[0].id", `"\ud800"`, roster.ErrEncoding},
+		{"lone low surrogate in a value", replace(`"drinking_water"`, `"\udc00x"`), "strata[0].values[1]", `"\udc00x"`, roster.ErrEncoding},
+		{"lone surrogate in a key", replace(`"protocol"`, `"\ud800protocol"`), "\ufffdprotocol", `"\ud800protocol"`, roster.ErrEncoding},
+		{"empty team next to unstaffed", replace(`"unstaffed": "short"`, `"team": [], "unstaffed": "short"`), "selected[1]", "", nil},
+		{"empty team", replace(team0, `"team": []`), "selected[0].team", `"team": []`, nil},
+		{"null team", replace(team0, `"team": null`), "selected[0]", "", nil},
+		{"empty unstaffed", replace(`"unstaffed": "short"`, `"unstaffed": ""`), "selected[1]", "", nil},
+		{"missing key", replace(`"key": "4730068ff4de32c7ada5bde673866566de11d35a2aa6ac15123ebc7fa4095956",`, ""), "key", "{", nil},
+		{"missing excluded", replace(`"excluded": 0,`, ""), "strata[0].excluded", "", nil},
+		{"missing eligible inspectors", replace(`"eligible_inspectors": 9,`, ""), "selected[0].eligible_inspectors", "", nil},
+		{"no quota rule false", replace(`"threshold": null`, `"threshold": null, "no_quota_rule": false`), "strata[1].no_quota_rule", `"no_quota_rule": false`, nil},
+		{"object in a list of ids", replace(`"WJ3717270084",`, `{},`), "selected[0].team[0]", "{}", nil},
+		{"invalid UTF-8", replace(`"random"`, "\"rand\xffom\""), "", "\xff", roster.ErrEncoding},
+		{"count above MaxCount", replace(`"eligible": 8,`, `"eligible": 2147483648,`), "", "", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v, err := ParseView([]byte(tc.in))
+			require.Nil(t, v)
+			require.ErrorIs(t, err, ErrBadView)
+			if tc.also != nil {
+				require.ErrorIs(t, err, tc.also)
+			}
+			var ve *ViewError
+			require.ErrorAs(t, err, &ve)
+			if tc.field != "" {
+				require.Equal(t, tc.field, ve.Field, "%v", err)
+			}
+			if tc.wantLine != "" {
+				lines := strings.Split(tc.in, "\n")
+				require.Positive(t, ve.Line, "%v", err)
+				require.Contains(t, lines[ve.Line-1], tc.wantLine, "%v", err)
+			}
+			t.Log(err)
+		})
+	}
+}
+
+// TestParseViewAccepts checks the views ParseView must keep accepting:
+// the vectors, a stratum without "threshold", another layout, non-ASCII
+// text written as UTF-8 or as escapes (a surrogate pair among them), and
+// every view the library writes.
+func TestParseViewAccepts(t *testing.T) {
+	var inputs []string
+	for _, dir := range []string{"dr1-county-7", "dr1-county-12"} {
+		b, err := os.ReadFile(filepath.Join(testdata, dir, "expected-view.json"))
+		require.NoError(t, err)
+		inputs = append(inputs, string(b))
+	}
+	s := inputs[0]
+	inputs = append(inputs,
+		strings.Replace(s, `"quota": 3,
+   "threshold": null`, `"quota": 3`, 1),
+		strings.Join(strings.Fields(s), ""),
+		strings.Replace(s, `"371727001"`, `"37\u00e9\ud83d\ude00 \\ud800 测试"`, 1),
+	)
+	th := Hex64(1)
+	v := &View{Protocol: Protocol,
+		Strata: []ViewStratum{{Values: []string{"测试 😀"}, Eligible: 2, Quota: 1, Threshold: &th}, {Values: []string{}, NoQuotaRule: true}},
+		Selected: []ViewSelection{
+			{ID: "P1 😀", Priority: th, Stratum: []string{"测试 😀"}, Mark: MarkRandom, EligibleInspectors: 2, Team: []string{"I2", "I1"}},
+			{ID: "P2", Stratum: []string{}, Mark: MarkTargeted, Unstaffed: CodeNoTeamRule},
+		}}
+	enc, err := v.Encode()
+	require.NoError(t, err)
+	inputs = append(inputs, string(enc))
+	for i, in := range inputs {
+		got, err := ParseView([]byte(in))
+		require.NoError(t, err, "input %d", i)
+		again, err := got.Encode()
+		require.NoError(t, err)
+		back, err := ParseView(again)
+		require.NoError(t, err, "input %d: the encoding is refused", i)
+		require.Equal(t, got, back, "input %d", i)
+	}
+	got, err := ParseView(enc)
+	require.NoError(t, err)
+	require.Equal(t, v, got)
 }

@@ -200,7 +200,7 @@ func (p *jsonLine) parse() (_ Row, ok bool) {
 	}
 	// encoding/json turns an escape of a lone surrogate into U+FFFD
 	// instead of rejecting it.
-	if loneSurrogate(p.raw) {
+	if CheckJSONEscapes(p.raw) != nil {
 		p.fail(0, "", truncate(string(p.raw), 80), fmt.Errorf("%w: an escape that is not a character (lone surrogate)", ErrEncoding))
 	}
 	if len(p.errs) > 0 {
@@ -239,10 +239,34 @@ func jsonText(tok json.Token) string {
 	return fmt.Sprint(tok)
 }
 
+// CheckJSONEscapes reports the first \u escape in raw that stands for
+// half of a UTF-16 surrogate pair without its other half, such as
+// "\ud800" alone or "\udc00" first. Such an escape is not a character,
+// yet encoding/json silently decodes it as U+FFFD, so that two different
+// texts ("\ud800" and "\ufffd", or "\ud800" and "\udbff") would decode
+// alike: a strict loader of hashed or published JSON must refuse them,
+// and calls this on the bytes it read.
+//
+// raw is syntactically valid JSON, or a run of whole JSON tokens of it
+// (backslashes appear only inside strings, so a scan from escape to
+// escape suffices; a high-surrogate escape at the very end of raw counts
+// as unpaired). The error wraps [ErrEncoding] and names the escape and
+// its byte offset in raw, counted from 0.
+func CheckJSONEscapes(raw []byte) error {
+	if i := loneSurrogateAt(raw); i >= 0 {
+		return fmt.Errorf("%w: the escape %s at byte offset %d is half of a UTF-16 surrogate pair without its other half, not a character", ErrEncoding, raw[i:i+6], i)
+	}
+	return nil
+}
+
 // loneSurrogate reports whether a syntactically valid JSON text holds a
-// \u escape of a UTF-16 surrogate that is not part of a pair. Backslashes
-// appear only inside strings, so a scan from escape to escape suffices.
-func loneSurrogate(raw []byte) bool {
+// \u escape of a UTF-16 surrogate that is not part of a pair (the form
+// TestLoneSurrogate checks).
+func loneSurrogate(raw []byte) bool { return loneSurrogateAt(raw) >= 0 }
+
+// loneSurrogateAt returns the offset of the first \u escape of an
+// unpaired UTF-16 surrogate in raw, or -1.
+func loneSurrogateAt(raw []byte) int {
 	u := func(i int) (rune, bool) { // the \uXXXX escape at raw[i:], if any
 		if i+6 > len(raw) || raw[i] != '\\' || raw[i+1] != 'u' {
 			return 0, false
@@ -273,16 +297,16 @@ func loneSurrogate(raw []byte) bool {
 		}
 		switch {
 		case 0xDC00 <= r && r <= 0xDFFF:
-			return true
+			return i
 		case 0xD800 <= r && r <= 0xDBFF:
 			low, ok := u(i + 6)
 			if !ok || low < 0xDC00 || low > 0xDFFF {
-				return true
+				return i
 			}
 			i += 11
 		default:
 			i += 5
 		}
 	}
-	return false
+	return -1
 }
