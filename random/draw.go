@@ -302,7 +302,7 @@ func Draw(ctx context.Context, plan *Plan, set *roster.Set, seed []byte, opt Opt
 	if err := r.selectPremises(ctx, opt, report); err != nil {
 		return nil, err
 	}
-	if err := r.staffTeams(ctx, report); err != nil {
+	if err := r.staffTeams(ctx, opt.Workers, report); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -312,17 +312,17 @@ func Draw(ctx context.Context, plan *Plan, set *roster.Set, seed []byte, opt Opt
 // declared conflicts. It is built once and only read afterwards.
 type historyIndex struct {
 	table     *roster.Table
-	dates     []roster.Date      // per history row
-	byID      map[string][]int32 // premises id → history rows, in id order
-	conflicts map[string]bool    // conflictKey(inspector, premises)
+	dates     []roster.Date       // per history row
+	byID      map[string][]int32  // premises id → history rows, in id order
+	conflicts map[string][]string // premises id → inspector ids of its conflicts rows
 }
 
 func newHistoryIndex(t, conflicts *roster.Table) *historyIndex {
 	h := &historyIndex{table: t, dates: make([]roster.Date, t.Len()), byID: map[string][]int32{},
-		conflicts: make(map[string]bool, conflicts.Len())}
+		conflicts: make(map[string][]string, conflicts.Len())}
 	for _, row := range conflicts.Rows() {
 		c := roster.Conflict{Row: row}
-		h.conflicts[conflictKey(c.Inspector(), c.Premises())] = true
+		h.conflicts[c.Premises()] = append(h.conflicts[c.Premises()], c.Inspector())
 	}
 	for i, row := range t.Rows() {
 		insp := roster.Inspection{Row: row}
@@ -335,8 +335,13 @@ func newHistoryIndex(t, conflicts *roster.Table) *historyIndex {
 
 // within counts the inspections of a premises within days of ref.
 func (h *historyIndex) within(premises string, ref roster.Date, days int) int {
+	return h.count(h.byID[premises], ref, days)
+}
+
+// count counts the history rows that are within days of ref.
+func (h *historyIndex) count(rows []int32, ref roster.Date, days int) int {
 	n := 0
-	for _, i := range h.byID[premises] {
+	for _, i := range rows {
 		if h.dates[i].Within(ref, days) {
 			n++
 		}

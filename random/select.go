@@ -172,11 +172,28 @@ func (r *Result) addSelection(i int, mark Mark, target int) {
 func (r *Result) computePriorities(ctx context.Context, workers int, rows []int32, report func(Phase, int, int)) error {
 	total := len(rows)
 	report(PhasePriorities, 0, total)
-	batches := (total + ProgressEvery - 1) / ProgressEvery
-	if workers > batches {
-		workers = batches
+	table, key := r.Set.Premises.Rows(), r.Key
+	out := r.Premises
+	if err := parallelBatches(ctx, workers, total, ProgressEvery, func(lo, hi int) {
+		for _, i := range rows[lo:hi] {
+			out[i].Priority = key.Priority(table[i].ID)
+		}
+	}, func(done int) { report(PhasePriorities, done, total) }); err != nil {
+		return err
 	}
-	table := r.Set.Premises
+	report(PhasePriorities, total, total)
+	return nil
+}
+
+// parallelBatches calls work(lo, hi) for consecutive batches of [0, n)
+// of the given size on up to workers goroutines, each batch exactly
+// once, and progress(done) from the calling goroutine after each batch
+// but the last. It stops taking batches once ctx is done and returns
+// ctx's error then. Work writes only its own batch's results, so what it
+// computes does not depend on the number of workers.
+func parallelBatches(ctx context.Context, workers, n, size int, work func(lo, hi int), progress func(done int)) error {
+	batches := (n + size - 1) / size
+	workers = max(1, min(workers, batches))
 	var next atomic.Int64
 	done := make(chan int, workers)
 	var wg sync.WaitGroup
@@ -187,11 +204,9 @@ func (r *Result) computePriorities(ctx context.Context, workers int, rows []int3
 				if b >= batches || ctx.Err() != nil {
 					return
 				}
-				part := rows[b*ProgressEvery : min(total, (b+1)*ProgressEvery)]
-				for _, i := range part {
-					r.Premises[i].Priority = r.Key.Priority(table.At(int(i)).ID)
-				}
-				done <- len(part)
+				lo, hi := b*size, min(n, (b+1)*size)
+				work(lo, hi)
+				done <- hi - lo
 			}
 		})
 	}
@@ -199,16 +214,12 @@ func (r *Result) computePriorities(ctx context.Context, workers int, rows []int3
 		wg.Wait()
 		close(done)
 	}()
-	n := 0
+	sum := 0
 	for d := range done {
-		n += d
-		if n < total {
-			report(PhasePriorities, n, total)
+		sum += d
+		if sum < n {
+			progress(sum)
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	report(PhasePriorities, total, total)
-	return nil
+	return ctx.Err()
 }

@@ -170,10 +170,8 @@ func (r *Result) eligibility(rule *TeamRule, p roster.Row, recent []int32, row r
 	if plan.Conflicts.Declared && r.declared(row.ID, p.ID) {
 		return IneligibleDeclared
 	}
-	for _, h := range recent {
-		if (roster.Inspection{Row: r.hist.table.At(int(h))}).HasInspector(row.ID) {
-			return IneligibleRotation
-		}
+	if rotated(r, recent, row.ID) {
+		return IneligibleRotation
 	}
 	if plan.Conflicts.HomeRegion {
 		if home := in.HomeRegion(); home != "" && home == p.Get(roster.AttrRegion) {
@@ -183,16 +181,136 @@ func (r *Result) eligibility(rule *TeamRule, p roster.Row, recent []int32, row r
 	return EligibleInspector
 }
 
+// rotated reports whether the inspector took part in one of the recent
+// inspections (history rows).
+func rotated(r *Result, recent []int32, inspector string) bool {
+	for _, h := range recent {
+		if (roster.Inspection{Row: r.hist.table.At(int(h))}).HasInspector(inspector) {
+			return true
+		}
+	}
+	return false
+}
+
 // declared reports whether a conflicts row pairs the inspector with the
 // premises.
 func (r *Result) declared(inspector, premises string) bool {
-	return r.hist.conflicts[conflictKey(inspector, premises)]
+	return slices.Contains(r.hist.conflicts[premises], inspector)
 }
 
-func conflictKey(inspector, premises string) string { return inspector + "\x00" + premises }
+// teamBatch is how many selected premises a worker takes at a time.
+const teamBatch = 256
+
+// teamIndex holds, for each team rule, the inspectors that pass the
+// rule's checks that do not depend on the premises (status, credential,
+// specialty, a region at least region_prefix bytes long), grouped by the
+// first region_prefix bytes of their region. A premises then considers
+// only the inspectors of its own group instead of every inspector; the
+// full rules of protocol §6 are still applied to each of them
+// ([Result.eligibility]), so E(p) is exactly what a scan of all
+// inspectors gives.
+type teamIndex struct {
+	rules []ruleIndex
+	home  []string // home region of each inspector row
+}
+
+type ruleIndex struct {
+	// groups maps a region prefix ("" when the rule has none) to
+	// inspector rows in ascending order.
+	groups map[string][]int32
+}
+
+func newTeamIndex(r *Result) *teamIndex {
+	plan, insp := r.Plan, r.Set.Inspectors
+	idx := &teamIndex{rules: make([]ruleIndex, len(plan.Teams)), home: make([]string, insp.Len())}
+	for i, row := range insp.Rows() {
+		idx.home[i] = roster.Inspector{Row: row}.HomeRegion()
+	}
+	for ti := range plan.Teams {
+		rule := &plan.Teams[ti]
+		g := map[string][]int32{}
+		for i, row := range insp.Rows() {
+			in := roster.Inspector{Row: row}
+			if !in.Active() {
+				continue
+			}
+			if exp, ok := in.CredentialExpires(); ok && exp < plan.Date {
+				continue
+			}
+			if rule.Specialty != "" && !in.HasSpecialty(rule.Specialty) {
+				continue
+			}
+			key := ""
+			if l := rule.RegionPrefix; l > 0 {
+				ir := in.Region()
+				if len(ir) < l {
+					continue
+				}
+				key = ir[:l]
+			}
+			g[key] = append(g[key], int32(i))
+		}
+		idx.rules[ti].groups = g
+	}
+	return idx
+}
+
+// candidates returns the inspectors that may be eligible for premises p
+// under team rule ti, in row order.
+func (idx *teamIndex) candidates(rule *TeamRule, ti int, p roster.Row) []int32 {
+	key := ""
+	if l := rule.RegionPrefix; l > 0 {
+		pr := p.Get(roster.AttrRegion)
+		if len(pr) < l {
+			return nil
+		}
+		key = pr[:l]
+	}
+	return idx.rules[ti].groups[key]
+}
+
+// eligible fills in the team rule and E(p) of one selection.
+func (r *Result) eligible(idx *teamIndex, s *Selection) {
+	plan, insp := r.Plan, r.Set.Inspectors
+	p := r.Set.Premises.At(s.Premises)
+	s.Rule = plan.teamRule(p)
+	if s.Rule < 0 {
+		s.Unstaffed = UnstaffedNoTeamRule
+		return
+	}
+	rule := &plan.Teams[s.Rule]
+	recent := r.rotation(p.ID)
+	region := p.Get(roster.AttrRegion)
+	cands := idx.candidates(rule, s.Rule, p)
+	s.Eligible = make([]Candidate, 0, len(cands))
+	for _, i := range cands {
+		// The index has applied the rules that do not depend on the
+		// premises (status, credential, specialty) and region_prefix;
+		// the rest of protocol §6 follows, as in [Result.eligibility].
+		row := insp.At(int(i))
+		if plan.Conflicts.Declared && r.declared(row.ID, p.ID) {
+			continue
+		}
+		if rotated(r, recent, row.ID) {
+			continue
+		}
+		if plan.Conflicts.HomeRegion {
+			if home := idx.home[i]; home != "" && home == region {
+				continue
+			}
+		}
+		s.Eligible = append(s.Eligible, Candidate{Inspector: int(i), ID: row.ID, Q: r.Key.InspectorKey(p.ID, row.ID)})
+	}
+	slices.SortFunc(s.Eligible, func(a, b Candidate) int {
+		if c := cmp.Compare(a.Q, b.Q); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+}
 
 // staffTeams runs protocol §6 for every selected premises.
-func (r *Result) staffTeams(ctx context.Context, report func(Phase, int, int)) error {
+func (r *Result) staffTeams(ctx context.Context, workers int, report func(Phase, int, int)) error {
 	plan, insp := r.Plan, r.Set.Inspectors
 	r.Load = make([]InspectorLoad, insp.Len())
 	for i, row := range insp.Rows() {
@@ -206,35 +324,24 @@ func (r *Result) staffTeams(ctx context.Context, report func(Phase, int, int)) e
 		r.Load[i] = InspectorLoad{Capacity: c}
 	}
 
-	// Eligibility, E(p) in (Q, id) order.
+	// Eligibility, E(p) in (Q, id) order, on up to workers goroutines.
+	// Each selection's E(p) depends only on the plan, the tables and the
+	// key, so the result does not depend on the number of workers.
 	total := len(r.Selected)
 	report(PhaseTeams, 0, total)
-	for si := range r.Selected {
-		if si%64 == 0 && si > 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+	idx := newTeamIndex(r)
+	last := 0
+	if err := parallelBatches(ctx, workers, total, teamBatch, func(lo, hi int) {
+		for si := lo; si < hi; si++ {
+			r.eligible(idx, &r.Selected[si])
 		}
-		s := &r.Selected[si]
-		p := r.Set.Premises.At(s.Premises)
-		s.Rule = plan.teamRule(p)
-		if s.Rule < 0 {
-			s.Unstaffed = UnstaffedNoTeamRule
-			continue
+	}, func(done int) {
+		if done/ProgressEvery != last/ProgressEvery {
+			report(PhaseTeams, done, total)
 		}
-		rule := &plan.Teams[s.Rule]
-		recent := r.rotation(p.ID)
-		for i, row := range insp.Rows() {
-			if r.eligibility(rule, p, recent, row) == EligibleInspector {
-				s.Eligible = append(s.Eligible, Candidate{Inspector: i, ID: row.ID, Q: r.Key.InspectorKey(p.ID, row.ID)})
-			}
-		}
-		slices.SortFunc(s.Eligible, func(a, b Candidate) int {
-			if c := cmp.Compare(a.Q, b.Q); c != 0 {
-				return c
-			}
-			return strings.Compare(a.ID, b.ID)
-		})
+		last = done
+	}); err != nil {
+		return err
 	}
 
 	// Staff the most constrained premises first.

@@ -28,6 +28,8 @@ func ReadCSV(r io.Reader, kind Kind, opt Options) (*Table, error) {
 		opt.Encoding = detectEncoding(data, true)
 	}
 	c := newCollector(opt)
+	// One row per line at most: size the rows once, not by doubling.
+	c.rows = make([]Row, 0, bytes.Count(data, []byte{'\n'})+1)
 	s := newCSVScanner(bytes.NewReader(data), kind, c.opt)
 	s.run(c.yield)
 	return c.table(kind, s.header)
@@ -103,7 +105,7 @@ type csvScanner struct {
 
 func newCSVScanner(r io.Reader, kind Kind, opt Options) *csvScanner {
 	s := &csvScanner{r: r, kind: kind, opt: opt, idCol: -1}
-	s.check = checker{kind: kind, opt: opt, column: s.column}
+	s.check = checker{kind: kind, opt: opt, column: s.column, owned: true}
 	return s
 }
 
@@ -283,7 +285,7 @@ func (s *csvScanner) fieldCount(line int, rec []string) *RowError {
 
 // row builds and checks the row of one record; false means stop.
 func (s *csvScanner) row(line int, rec []string, yield func(Row, error) bool) bool {
-	r := Row{Line: line}
+	r := Row{Line: line, Attrs: make([]Attr, 0, len(rec)-1)}
 	for i, v := range rec {
 		if i == s.idCol {
 			r.ID = v

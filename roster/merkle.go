@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"math/bits"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -52,8 +54,13 @@ func LeafHash(leaf []byte) Hash {
 	return Hash(tlog.RecordHash(leaf))
 }
 
+// nodeHash is the RFC 6962 interior node hash H(0x01 || l || r).
 func nodeHash(l, r Hash) Hash {
-	return Hash(tlog.NodeHash(tlog.Hash(l), tlog.Hash(r)))
+	var buf [1 + 2*len(Hash{})]byte
+	buf[0] = 1
+	copy(buf[1:], l[:])
+	copy(buf[1+len(l):], r[:])
+	return sha256.Sum256(buf[:])
 }
 
 // TreeBuilder computes an RFC 6962 Merkle tree hash over leaves appended in
@@ -61,27 +68,19 @@ func nodeHash(l, r Hash) Hash {
 type TreeBuilder struct {
 	stack []Hash // roots of complete subtrees, largest first
 	n     uint64
-	h     hash.Hash
 	buf   []byte
 }
 
 // AddLeaf appends the leaf bytes of the next leaf.
 func (b *TreeBuilder) AddLeaf(leaf []byte) {
-	if b.h == nil {
-		b.h = sha256.New()
-	}
-	b.h.Reset()
-	b.h.Write([]byte{0})
-	b.h.Write(leaf)
-	var lh Hash
-	b.h.Sum(lh[:0])
-	b.AddLeafHash(lh)
+	b.buf = append(append(b.buf[:0], 0), leaf...)
+	b.AddLeafHash(sha256.Sum256(b.buf))
 }
 
 // AddRow appends the leaf of row r.
 func (b *TreeBuilder) AddRow(r Row) {
-	b.buf = r.AppendLeaf(b.buf[:0])
-	b.AddLeaf(b.buf)
+	b.buf = r.AppendLeaf(append(b.buf[:0], 0))
+	b.AddLeafHash(sha256.Sum256(b.buf))
 }
 
 // AddLeafHash appends a leaf whose hash H(0x00 || leaf) is already known.
@@ -172,18 +171,76 @@ func VerifyProof(root Hash, r Row, p Proof) error {
 	return nil
 }
 
-// leafHashes hashes the leaves of rows, in order.
-func leafHashes(rows []Row) []Hash {
-	out := make([]Hash, len(rows))
-	var buf []byte
-	h := sha256.New()
+// hashChunk is how many rows one goroutine hashes at a time when a table
+// is hashed in parallel. It is a power of two, so that a chunk is a
+// complete subtree of the RFC 6962 tree (see [rowsRoot]).
+const hashChunk = 1 << 13
+
+// parallelChunks calls f(lo, hi) for consecutive chunks of [0, n) of size
+// hashChunk, on up to GOMAXPROCS goroutines. Each chunk is handled by
+// exactly one call, so results written by chunk index do not depend on
+// the number of goroutines.
+func parallelChunks(n int, f func(chunk, lo, hi int)) {
+	chunks := (n + hashChunk - 1) / hashChunk
+	workers := min(runtime.GOMAXPROCS(0), chunks)
+	if workers <= 1 {
+		for c := range chunks {
+			f(c, c*hashChunk, min(n, (c+1)*hashChunk))
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= chunks {
+					return
+				}
+				f(c, c*hashChunk, min(n, (c+1)*hashChunk))
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// hashLeaves writes H(0x00 || leaf) of each row into out, reusing buf.
+func hashLeaves(out []Hash, rows []Row, buf []byte) []byte {
 	for i, r := range rows {
 		buf = r.AppendLeaf(append(buf[:0], 0))
-		h.Reset()
-		h.Write(buf)
-		h.Sum(out[i][:0])
+		out[i] = sha256.Sum256(buf)
 	}
+	return buf
+}
+
+// leafHashes hashes the leaves of rows, in order, in parallel.
+func leafHashes(rows []Row) []Hash {
+	out := make([]Hash, len(rows))
+	parallelChunks(len(rows), func(_, lo, hi int) {
+		hashLeaves(out[lo:hi], rows[lo:hi], make([]byte, 0, 256))
+	})
 	return out
+}
+
+// rowsRoot is the Merkle tree hash of the rows' leaves. Chunks of
+// hashChunk rows are hashed in parallel into the roots of their complete
+// subtrees; since hashChunk is a power of two, the RFC 6962 tree over
+// all rows is the tree over those chunk roots followed by the root of
+// the last, partial chunk. The result does not depend on the number of
+// goroutines.
+func rowsRoot(rows []Row) Hash {
+	chunks := (len(rows) + hashChunk - 1) / hashChunk
+	roots := make([]Hash, chunks)
+	parallelChunks(len(rows), func(c, lo, hi int) {
+		var b TreeBuilder
+		b.buf = make([]byte, 0, 256)
+		for _, r := range rows[lo:hi] {
+			b.AddRow(r)
+		}
+		roots[c] = b.Root()
+	})
+	return mth(roots)
 }
 
 // mth is the RFC 6962 Merkle tree hash of a slice of leaf hashes.

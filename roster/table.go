@@ -172,6 +172,9 @@ type checker struct {
 	opt  Options
 	// column, when set, gives the column of a field for error messages.
 	column func(field string) int
+	// owned: the rows' Attrs slices belong to the checker, which may
+	// reuse them.
+	owned bool
 }
 
 func (c checker) errorf(r Row, field, value string, err error) *RowError {
@@ -201,7 +204,15 @@ func (c checker) check(r Row, report func(e *RowError, warn bool)) (_ Row, bad b
 	} else if err := ValidName(r.ID); err != nil {
 		fail("id", r.ID, err)
 	}
+	// Attributes are filtered into a new slice, or into the row's own
+	// when the checker owns it (a row just parsed): every kept
+	// attribute is written at or before the position it is read from.
 	var attrs []Attr
+	if c.owned {
+		attrs = r.Attrs[:0]
+	} else {
+		attrs = make([]Attr, 0, len(r.Attrs))
+	}
 	for i, a := range r.Attrs {
 		if err := ValidName(a.Name); err != nil {
 			fail(a.Name, a.Name, err)
@@ -367,7 +378,7 @@ func (t *Table) Root() Hash {
 	if t == nil {
 		return EmptyRoot
 	}
-	t.rootOnce.Do(func() { t.root = mth(leafHashes(t.rows)) })
+	t.rootOnce.Do(func() { t.root = rowsRoot(t.rows) })
 	return t.root
 }
 

@@ -1,0 +1,649 @@
+package random
+
+import (
+	"cmp"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"iter"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/doublerandom/doublerandom/roster"
+)
+
+// RowSource is a premises roster read as a stream.
+type RowSource struct {
+	// File names the input in errors.
+	File string
+	// Rows opens the roster for one pass: each call returns the rows
+	// anew, in ascending order of id bytes (as [roster.WriteCSV] writes
+	// them and [roster.ScanCSV] reads them back). [DrawStream] calls it
+	// twice and requires the same rows both times.
+	Rows func() iter.Seq2[roster.Row, error]
+}
+
+// ErrStreamChanged is returned by [DrawStream] when the second pass over
+// the premises did not see the rows of the first.
+var ErrStreamChanged = errors.New("random: the premises rows changed between the two passes")
+
+// StreamResult is the outcome of [DrawStream]: what [Result] holds, less
+// the per-row detail a roster too large for memory cannot keep. Its
+// [StreamResult.View] is byte for byte the view [Draw] gives on the same
+// tables.
+type StreamResult struct {
+	Plan   *Plan        // the plan drawn
+	Seed   []byte       // the seed S
+	Roots  roster.Roots // the four table roots
+	Inputs roster.Hash  // the inputs digest of protocol §3
+	Key    Key          // the draw key K
+	// Rows is the number of premises rows read in each pass.
+	Rows int
+	// Kept holds the premises rows that were selected (within a quota or
+	// targeted), sorted by id. Selection.Premises indexes it.
+	Kept *roster.Table
+	// Strata are as in [Result], except that Ranked holds only the
+	// premises selected within the quota (rows of Kept, in rank order)
+	// and Cooling is nil. Eligible, Excluded, Rule, Quota and Threshold
+	// are those of [Draw].
+	Strata []Stratum
+	// Selected, Load and StaffOrder are as in [Result], with
+	// Selection.Premises a row of Kept.
+	Selected   []Selection
+	Load       []InspectorLoad
+	StaffOrder []int
+}
+
+// View returns the JSON view of the draw (protocol §7).
+func (s *StreamResult) View() *View {
+	r := &Result{Plan: s.Plan, Roots: s.Roots, Inputs: s.Inputs, Key: s.Key, Strata: s.Strata, Selected: s.Selected}
+	return r.View()
+}
+
+// streamBatch is how many rows a pass hands to the hashing goroutines
+// at a time. It is a power of two, so each full batch is a complete
+// subtree of the premises tree.
+const streamBatch = 1 << 12
+
+// DrawStream runs the draw of [Draw] over a premises roster read as a
+// stream, for rosters too large to hold in memory. The inspectors,
+// conflicts and history tables are in memory (nil is empty). The first
+// pass computes the premises root in O(log n) hashes, checks the order
+// and the references of the other tables, and counts each stratum's
+// eligible premises, which fixes every quota k before any priority is
+// known. The second pass computes the priorities and keeps in each
+// stratum only the k best-ranked premises in a bounded heap. The bound
+// is exact because k is fixed by the counts of pass 1; what could make
+// it too tight is a roster that changed between the passes, so pass 2
+// fingerprints the rows' leaf bytes (hash/maphash, with a seed drawn
+// for this call) and recounts the strata, and any difference from pass
+// 1 returns [ErrStreamChanged] rather than a draw the root does not
+// describe. Memory is
+// O(inspectors + conflicts + history + Σk + log n), whatever the number
+// of premises rows.
+//
+// The result equals [Draw]'s over the same tables and seed: the same
+// key, strata figures, selections, teams and JSON view. Row errors of
+// the stream are returned as an *[roster.ErrorList], as [Plan.Check]'s
+// errors are; ctx is honoured between batches of rows.
+func DrawStream(ctx context.Context, plan *Plan, premises RowSource, inspectors, conflicts, history *roster.Table, seed []byte, opt Options) (*StreamResult, error) {
+	if plan == nil || plan.bytes == nil {
+		return nil, errors.New("random: the plan has no bytes to hash; parse it with ParsePlan")
+	}
+	if premises.Rows == nil {
+		return nil, errors.New("random: no premises rows")
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	report := func(ph Phase, done, total int) {
+		if opt.Progress != nil {
+			opt.Progress(Progress{Phase: ph, Done: done, Total: total})
+		}
+	}
+	hist := newHistoryIndex(history, conflicts)
+
+	// Pass 1: root, order, references, targeted rows and stratum counts.
+	fpSeed := maphash.MakeSeed()
+	p1 := newStreamPass(plan, hist, premises.File, opt.Workers)
+	p1.fpSeed = fpSeed
+	p1.special = keepIDs(plan, conflicts, history)
+	if err := p1.run(ctx, premises.Rows(), report); err != nil {
+		return nil, err
+	}
+	// References and the plan's checks against the tables, with the
+	// premises rows they need.
+	refs, err := roster.NewTable(roster.KindPremises, p1.refRows, roster.Options{File: premises.File})
+	if err != nil {
+		return nil, err
+	}
+	others, err := roster.NewSet(refs, inspectors, conflicts, history)
+	if err != nil {
+		return nil, err
+	}
+	targeted, err := roster.NewTable(roster.KindPremises, p1.targetRows, roster.Options{File: premises.File})
+	if err != nil {
+		return nil, err
+	}
+	set := &roster.Set{Premises: targeted, Inspectors: others.Inspectors, Conflicts: others.Conflicts, History: others.History}
+	if err := plan.Check(set); err != nil {
+		return nil, err
+	}
+
+	res := &StreamResult{Plan: plan, Seed: append([]byte(nil), seed...), Rows: p1.rows}
+	res.Roots = roster.Roots{Premises: p1.root, Inspectors: set.Inspectors.Root(), Conflicts: set.Conflicts.Root(), History: set.History.Root()}
+	res.Inputs = res.Roots.Inputs(plan.Digest())
+	if res.Key, err = NewKey(seed, res.Inputs); err != nil {
+		return nil, err
+	}
+
+	// Strata in value order, with their quotas.
+	order := make([]int, len(p1.strata))
+	final := make(map[string]int, len(order))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return slices.Compare(p1.strata[a].Values, p1.strata[b].Values) })
+	renum := make([]int, len(order))
+	res.Strata = make([]Stratum, len(order))
+	for newIdx, old := range order {
+		renum[old] = newIdx
+		final[p1.keys[old]] = newIdx
+		st := p1.strata[old]
+		st.Rule = plan.quotaRule(st.Values)
+		if st.Rule >= 0 {
+			st.Quota = plan.Quotas[st.Rule].Size(st.Eligible)
+		}
+		res.Strata[newIdx] = st
+	}
+
+	// Pass 2: priorities, the k best of each stratum, and the check that
+	// the rows are those of pass 1.
+	p2 := newStreamPass(plan, hist, premises.File, opt.Workers)
+	p2.fpSeed = fpSeed
+	p2.key = res.Key
+	p2.final = final
+	p2.quotas = make([]int, len(res.Strata))
+	for i := range res.Strata {
+		p2.quotas[i] = res.Strata[i].Quota
+	}
+	if err := p2.run(ctx, premises.Rows(), report); err != nil {
+		return nil, err
+	}
+	if p2.fp != p1.fp || p2.rows != p1.rows || p2.unknown > 0 || !sameCounts(res.Strata, p2.strata) {
+		return nil, ErrStreamChanged
+	}
+
+	// The selected rows, in record order.
+	var kept []roster.Row
+	for si := range res.Strata {
+		h := &p2.heaps[si]
+		slices.SortFunc(h.c, compareCand)
+		if len(h.c) != res.Strata[si].Quota {
+			return nil, ErrStreamChanged
+		}
+		for _, c := range h.c {
+			kept = append(kept, c.row)
+		}
+	}
+	kept = append(kept, p1.targetRows...)
+	// A targeted premises may also be selected within its quota.
+	keptTable, err := roster.NewTable(roster.KindPremises, dedupRows(kept), roster.Options{File: premises.File})
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{Plan: plan, Set: &roster.Set{Premises: keptTable, Inspectors: set.Inspectors, Conflicts: set.Conflicts, History: set.History},
+		Seed: res.Seed, Roots: res.Roots, Inputs: res.Inputs, Key: res.Key, Strata: res.Strata, hist: hist}
+	r.Premises = make([]PremisesOutcome, keptTable.Len())
+	for i := range r.Premises {
+		r.Premises[i].Selected = -1
+	}
+	report(PhaseSelect, 0, len(res.Strata))
+	for si := range res.Strata {
+		st := &res.Strata[si]
+		st.Ranked = make([]int, 0, st.Quota)
+		for _, c := range p2.heaps[si].c {
+			i := keptTable.Index(c.row.ID)
+			st.Ranked = append(st.Ranked, i)
+			r.Premises[i] = PremisesOutcome{Priority: c.p, Overdue: c.overdue, Stratum: si, Rank: len(st.Ranked) - 1, Selected: -1}
+			mark := MarkRandom
+			if c.overdue {
+				mark = MarkOverdue
+			} else {
+				st.Threshold, st.HasThreshold = c.p, true
+			}
+			r.addSelection(i, mark, -1)
+		}
+	}
+	for t, target := range plan.Targeted {
+		i := keptTable.Index(target.ID)
+		if r.Premises[i].Selected >= 0 {
+			continue
+		}
+		row := keptTable.At(i)
+		r.Premises[i].Priority = res.Key.Priority(row.ID)
+		r.Premises[i].Stratum = final[string(appendStratumKey(nil, plan, row))]
+		r.addSelection(i, MarkTargeted, t)
+	}
+	report(PhaseSelect, len(res.Strata), len(res.Strata))
+	if err := r.staffTeams(ctx, opt.Workers, report); err != nil {
+		return nil, err
+	}
+	res.Kept, res.Strata, res.Selected, res.Load, res.StaffOrder = keptTable, r.Strata, r.Selected, r.Load, r.StaffOrder
+	return res, nil
+}
+
+func sameCounts(a, b []Stratum) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Eligible != b[i].Eligible || a[i].Excluded != b[i].Excluded {
+			return false
+		}
+	}
+	return true
+}
+
+func dedupRows(rows []roster.Row) []roster.Row {
+	slices.SortFunc(rows, func(a, b roster.Row) int { return strings.Compare(a.ID, b.ID) })
+	return slices.CompactFunc(rows, func(a, b roster.Row) bool { return a.ID == b.ID })
+}
+
+// keepIDs flags the premises ids whose rows pass 1 keeps: those the
+// conflicts and history tables name (to check the references) and the
+// targeted ones.
+func keepIDs(plan *Plan, conflicts, history *roster.Table) map[string]uint8 {
+	m := map[string]uint8{}
+	for _, r := range conflicts.Rows() {
+		m[r.Get(roster.AttrPremises)] |= keepRef
+	}
+	for _, r := range history.Rows() {
+		m[r.Get(roster.AttrPremises)] |= keepRef
+	}
+	for _, t := range plan.Targeted {
+		m[t.ID] |= keepTarget
+	}
+	return m
+}
+
+// cand is a premises that may still be selected within its quota.
+type cand struct {
+	p       uint64
+	overdue bool
+	row     roster.Row
+}
+
+// compareCand is the rank order of protocol §5: overdue first, then
+// priority, then id bytes.
+func compareCand(a, b cand) int {
+	if a.overdue != b.overdue {
+		if a.overdue {
+			return -1
+		}
+		return 1
+	}
+	if c := cmp.Compare(a.p, b.p); c != 0 {
+		return c
+	}
+	return strings.Compare(a.row.ID, b.row.ID)
+}
+
+// candHeap keeps the k best-ranked candidates of a stratum: a max-heap
+// on rank order, so the worst kept candidate is at the top.
+type candHeap struct {
+	k int
+	c []cand
+}
+
+func (h *candHeap) offer(x cand) {
+	if h.k == 0 {
+		return
+	}
+	if len(h.c) < h.k {
+		h.c = append(h.c, x)
+		for i := len(h.c) - 1; i > 0; {
+			parent := (i - 1) / 2
+			if compareCand(h.c[i], h.c[parent]) <= 0 {
+				break
+			}
+			h.c[i], h.c[parent] = h.c[parent], h.c[i]
+			i = parent
+		}
+		return
+	}
+	if compareCand(x, h.c[0]) >= 0 {
+		return
+	}
+	h.c[0] = x
+	for i := 0; ; {
+		l, big := 2*i+1, i
+		if l < len(h.c) && compareCand(h.c[l], h.c[big]) > 0 {
+			big = l
+		}
+		if l+1 < len(h.c) && compareCand(h.c[l+1], h.c[big]) > 0 {
+			big = l + 1
+		}
+		if big == i {
+			return
+		}
+		h.c[i], h.c[big] = h.c[big], h.c[i]
+		i = big
+	}
+}
+
+// streamPass is one pass over the premises rows. The calling goroutine
+// reads the rows and checks their order; batches of rows go to worker
+// goroutines, which hash each into the root of its subtree (merged into
+// the table root in order by one more goroutine) and classify its rows:
+// scope, cooldown, strata and, in pass 2, priorities into per-worker
+// heaps. Counts are sums and heaps keep the k least of a total order,
+// so merging the workers' results does not depend on how the batches
+// were shared out.
+type streamPass struct {
+	plan    *Plan
+	hist    *historyIndex
+	file    string
+	workers int
+	fpSeed  maphash.Seed
+
+	// special flags the ids of rows to keep: premises named by the
+	// conflicts or history tables, and targeted premises.
+	special map[string]uint8
+
+	// Pass 2 only: the final stratum of each stratum key, and the heaps'
+	// bounds (the quotas).
+	key    Key
+	final  map[string]int
+	quotas []int
+
+	// Results.
+	rows       int
+	root       roster.Hash // pass 1 only
+	fp         uint64      // a fingerprint of the rows, to compare the passes
+	errs       roster.ErrorList
+	strata     []Stratum // pass 1: in merge order; pass 2: final order (counts only)
+	keys       []string  // pass 1: the stratum key of each of strata
+	unknown    int       // pass 2: rows in a stratum pass 1 did not see
+	heaps      []candHeap
+	refRows    []roster.Row
+	targetRows []roster.Row
+}
+
+const (
+	keepRef    = 1 << iota // named by conflicts or history
+	keepTarget             // targeted by the plan
+)
+
+func newStreamPass(plan *Plan, hist *historyIndex, file string, workers int) *streamPass {
+	return &streamPass{plan: plan, hist: hist, file: file, workers: workers}
+}
+
+// appendStratumKey appends the key of the row's stratum: its values of
+// the stratify attributes, each followed by a 0 byte (values never hold
+// control characters).
+func appendStratumKey(b []byte, plan *Plan, row roster.Row) []byte {
+	for _, a := range plan.Stratify {
+		b = append(b, row.Get(a)...)
+		b = append(b, 0)
+	}
+	return b
+}
+
+// passWorker is one worker's share of a pass.
+type passWorker struct {
+	p          *streamPass
+	buf        []byte
+	tree       roster.TreeBuilder
+	fp         maphash.Hash
+	index      map[string]int // pass 1: stratum key → strata
+	keys       []string
+	strata     []Stratum
+	unknown    int
+	heaps      []candHeap
+	refRows    []roster.Row
+	targetRows []roster.Row
+}
+
+// batchJob is one batch of rows to hash into the root of its subtree
+// (pass 1) and to fingerprint (both passes).
+type batchJob struct {
+	rows []roster.Row
+	root roster.Hash
+	fp   uint64
+	done chan struct{}
+}
+
+func (s *streamPass) run(ctx context.Context, rows iter.Seq2[roster.Row, error], report func(Phase, int, int)) error {
+	phase := PhaseScope
+	if s.final != nil {
+		phase = PhasePriorities
+	}
+	report(phase, 0, 0)
+
+	jobs := make(chan *batchJob, s.workers)
+	queue := make(chan *batchJob, 2*s.workers)
+	free := make(chan []roster.Row, 3*s.workers)
+	workers := make([]*passWorker, s.workers)
+	var wg sync.WaitGroup
+	for wi := range workers {
+		w := &passWorker{p: s, index: map[string]int{}}
+		w.fp.SetSeed(s.fpSeed)
+		if s.final != nil {
+			w.strata = make([]Stratum, len(s.quotas))
+			w.heaps = make([]candHeap, len(s.quotas))
+			for i, k := range s.quotas {
+				w.heaps[i].k = k
+			}
+		}
+		workers[wi] = w
+		wg.Go(func() {
+			for j := range jobs {
+				w.tree = roster.TreeBuilder{}
+				w.fp.Reset()
+				for _, r := range j.rows {
+					w.buf = r.AppendLeaf(w.buf[:0])
+					w.fp.Write(w.buf)
+					if s.final == nil {
+						w.tree.AddLeaf(w.buf)
+					}
+					w.classify(r)
+				}
+				j.root, j.fp = w.tree.Root(), w.fp.Sum64()
+				close(j.done)
+			}
+		})
+	}
+	// The in-order merge of the batch roots. Every batch but the last
+	// holds streamBatch rows, a power of two, so the RFC 6962 tree over
+	// all rows is the tree over the batch roots, the last one included.
+	var tree roster.TreeBuilder
+	var fp maphash.Hash
+	fp.SetSeed(s.fpSeed)
+	merged := make(chan struct{})
+	go func() {
+		defer close(merged)
+		var b [8]byte
+		for j := range queue {
+			<-j.done
+			tree.AddLeafHash(j.root)
+			binary.LittleEndian.PutUint64(b[:], j.fp)
+			fp.Write(b[:])
+			select {
+			case free <- j.rows[:0]:
+			default:
+			}
+		}
+	}()
+	send := func(batch []roster.Row) {
+		j := &batchJob{rows: batch, done: make(chan struct{})}
+		queue <- j
+		jobs <- j
+	}
+
+	batch := make([]roster.Row, 0, streamBatch)
+	var last string
+	lastLine := 0
+	stop := false
+	for row, err := range rows {
+		if err != nil {
+			s.errs.Errs = append(s.errs.Errs, s.asRowError(err))
+			if len(s.errs.Errs) >= roster.MaxErrors {
+				stop = true
+				break
+			}
+			continue
+		}
+		if s.rows > 0 && row.ID <= last {
+			e := fmt.Errorf("%w: id %q follows %q (line %d)", roster.ErrOrder, row.ID, last, lastLine)
+			if row.ID == last {
+				e = fmt.Errorf("%w (first on line %d)", roster.ErrDuplicateID, lastLine)
+			}
+			s.errs.Errs = append(s.errs.Errs, &roster.RowError{File: s.file, Line: row.Line, Field: "id", Value: row.ID, Err: e})
+			stop = true
+			break
+		}
+		last, lastLine = row.ID, row.Line
+		s.rows++
+		batch = append(batch, row)
+		if len(batch) == streamBatch {
+			send(batch)
+			select {
+			case batch = <-free:
+			default:
+				batch = make([]roster.Row, 0, streamBatch)
+			}
+			if ctx.Err() != nil {
+				stop = true
+				break
+			}
+			if s.rows%ProgressEvery == 0 {
+				report(phase, s.rows, 0)
+			}
+		}
+	}
+	if !stop && len(batch) > 0 {
+		send(batch)
+	}
+	close(jobs)
+	close(queue)
+	wg.Wait()
+	<-merged
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if len(s.errs.Errs) > 0 {
+		return &s.errs
+	}
+	s.root, s.fp = tree.Root(), fp.Sum64()
+	s.merge(workers)
+	report(phase, s.rows, s.rows)
+	return nil
+}
+
+// merge adds up the workers' results, visiting them in a fixed order.
+func (s *streamPass) merge(workers []*passWorker) {
+	if s.final != nil {
+		s.strata = make([]Stratum, len(s.quotas))
+		s.heaps = make([]candHeap, len(s.quotas))
+		for i, k := range s.quotas {
+			s.heaps[i].k = k
+		}
+	}
+	index := map[string]int{}
+	for _, w := range workers {
+		s.refRows = append(s.refRows, w.refRows...)
+		s.targetRows = append(s.targetRows, w.targetRows...)
+		s.unknown += w.unknown
+		for li := range w.strata {
+			si := li
+			if s.final == nil {
+				var ok bool
+				si, ok = index[w.keys[li]]
+				if !ok {
+					si = len(s.strata)
+					index[w.keys[li]] = si
+					s.keys = append(s.keys, w.keys[li])
+					s.strata = append(s.strata, Stratum{Values: w.strata[li].Values, Rule: -1})
+				}
+			}
+			s.strata[si].Eligible += w.strata[li].Eligible
+			s.strata[si].Excluded += w.strata[li].Excluded
+		}
+		for si := range w.heaps {
+			for _, c := range w.heaps[si].c {
+				s.heaps[si].offer(c)
+			}
+		}
+	}
+}
+
+func (s *streamPass) asRowError(err error) *roster.RowError {
+	var re *roster.RowError
+	if errors.As(err, &re) {
+		if re.File == "" {
+			c := *re
+			c.File = s.file
+			return &c
+		}
+		return re
+	}
+	return &roster.RowError{File: s.file, Err: err}
+}
+
+// classify applies scope, cooldown and strata to one row and, in pass
+// 2, offers it to its stratum's heap.
+func (w *passWorker) classify(row roster.Row) {
+	s, plan := w.p, w.p.plan
+	if len(s.special) > 0 {
+		if f := s.special[row.ID]; f != 0 {
+			if f&keepRef != 0 {
+				w.refRows = append(w.refRows, roster.Row{ID: row.ID, Line: row.Line})
+			}
+			if f&keepTarget != 0 {
+				w.targetRows = append(w.targetRows, row)
+			}
+		}
+	}
+	if why, _ := plan.scopeOf(row); why != OutOfScopeNone {
+		return
+	}
+	past := s.hist.byID[row.ID]
+	cooling := plan.Cooldown.On() && s.hist.count(past, plan.Date, plan.Cooldown.Days) >= plan.Cooldown.Max
+	w.buf = appendStratumKey(w.buf[:0], plan, row)
+	var si int
+	if s.final != nil {
+		var ok bool
+		if si, ok = s.final[string(w.buf)]; !ok {
+			w.unknown++
+			return
+		}
+	} else {
+		var ok bool
+		if si, ok = w.index[string(w.buf)]; !ok {
+			si = len(w.strata)
+			values := make([]string, len(plan.Stratify))
+			for j, a := range plan.Stratify {
+				values[j] = row.Get(a)
+			}
+			w.index[string(w.buf)] = si
+			w.keys = append(w.keys, string(w.buf))
+			w.strata = append(w.strata, Stratum{Values: values})
+		}
+	}
+	st := &w.strata[si]
+	if cooling {
+		st.Excluded++
+		return
+	}
+	st.Eligible++
+	if s.final == nil || w.heaps[si].k == 0 {
+		return
+	}
+	overdue := plan.CoverageDays > 0 && s.hist.count(past, plan.Date, plan.CoverageDays) == 0
+	w.heaps[si].offer(cand{p: s.key.Priority(row.ID), overdue: overdue, row: row})
+}

@@ -1,0 +1,531 @@
+package random
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"iter"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/doublerandom/doublerandom/roster"
+)
+
+// largeFlag turns on the streaming draw over 10^7 premises (and sets
+// the size of the benchmarks' large cases): go test ./random -run
+// Large -doublerandom.large. DOUBLERANDOM_LARGE=1 does the same.
+var largeFlag = flag.Bool("doublerandom.large", false, "run the tests and benchmarks over 10^7 premises and more")
+
+func large() bool { return *largeFlag || os.Getenv("DOUBLERANDOM_LARGE") != "" }
+
+// synth is a deterministic synthetic national roster that is generated
+// row by row, in id order, without a file: premises row i depends only
+// on i and the seed, so a pass over 10^8 rows holds nothing but the row
+// at hand. Ids are valid unified social credit codes ("91", 15 digits of
+// i, the check character), 18 bytes like real ones, so each priority is
+// one 55-byte SHA-256 block and each leaf two blocks.
+type synth struct {
+	premises   int
+	inspectors int
+	counties   int    // 6-digit division codes, 20 townships each
+	seed       uint64 // varies every attribute
+	history    int    // one premises in history inspected (0: none)
+	conflicts  int    // one premises in conflicts declared (0: none)
+}
+
+var (
+	synthCategories = []string{"public_place", "drinking_water", "school", "medical", "occupational", "radiation", "other"}
+	synthCatWeights = []uint64{400, 60, 60, 300, 100, 5, 75} // per 1000
+	synthRisks      = []string{"A", "B", "C", "D"}
+	synthSpecs      = []string{"medical", "public_health", "radiation", "school"}
+)
+
+// mix is splitmix64: a fixed, platform-independent hash of (seed, i, salt).
+func mix(seed, i, salt uint64) uint64 {
+	z := seed ^ (i+1)*0x9e3779b97f4a7c15 ^ salt*0xbf58476d1ce4e5b9
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
+}
+
+func (s synth) county(c int) string    { return strconv.Itoa(110000 + 37*c) }
+func (s synth) region(c, t int) string { return fmt.Sprintf("%s%03d", s.county(c), t+1) }
+
+// premisesID is the id of premises row i; ids ascend with i. It is
+// "91", i in 15 digits and the check character of GB 32100-2015,
+// computed here so that a 10^8-row stream does not spend its time in
+// fmt.
+func premisesID(i int) string {
+	var b [18]byte
+	b[0], b[1] = '9', '1'
+	for k, v := 16, i; k >= 2; k-- {
+		b[k] = byte('0' + v%10)
+		v /= 10
+	}
+	sum := 0
+	w := 1
+	for k := range 17 {
+		sum += int(b[k]-'0') * w // digits only: their code value is the digit
+		w = w * 3 % 31
+	}
+	b[17] = usccAlphabet[(31-sum%31)%31]
+	return string(b[:])
+}
+
+const usccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+func TestPremisesID(t *testing.T) {
+	for _, i := range []int{0, 1, 9, 10, 12345, 999_999_999, 2_000_000_000} {
+		id := premisesID(i)
+		require.Len(t, id, 18)
+		require.NoError(t, roster.CheckUSCC(id), id)
+		want, err := roster.USCCCheckChar(id[:17])
+		require.NoError(t, err)
+		require.Equal(t, want, id[17])
+	}
+	require.Less(t, premisesID(99), premisesID(100))
+}
+
+// regions caches the region codes of the synthetic counties.
+type regions [][]string
+
+func (s synth) regions() regions {
+	r := make(regions, s.counties)
+	for c := range r {
+		r[c] = make([]string, 20)
+		for t := range r[c] {
+			r[c][t] = s.region(c, t)
+		}
+	}
+	return r
+}
+
+func (s synth) premisesRow(i int, reg regions) roster.Row {
+	h := mix(s.seed, uint64(i), 1)
+	cat := 0
+	for w := h % 1000; w >= synthCatWeights[cat]; cat++ {
+		w -= synthCatWeights[cat]
+	}
+	h >>= 10
+	c := int(h % uint64(s.counties))
+	h /= uint64(s.counties)
+	t := int(h % 20)
+	h /= 20
+	risk := synthRisks[h%4]
+	h /= 4
+	status := "active"
+	switch h % 100 {
+	case 0, 1, 2:
+		status = "inactive"
+	case 3, 4:
+		status = "closed"
+	}
+	return roster.Row{ID: premisesID(i), Line: i + 2, Attrs: []roster.Attr{
+		{Name: roster.AttrCategory, Value: synthCategories[cat]},
+		{Name: roster.AttrRegion, Value: reg[c][t]},
+		{Name: roster.AttrRisk, Value: risk},
+		{Name: roster.AttrStatus, Value: status},
+	}}
+}
+
+// Premises returns the premises rows in id order.
+func (s synth) Premises() iter.Seq2[roster.Row, error] {
+	reg := s.regions()
+	return func(yield func(roster.Row, error) bool) {
+		for i := range s.premises {
+			if !yield(s.premisesRow(i, reg), nil) {
+				return
+			}
+		}
+	}
+}
+
+func (s synth) source() RowSource { return RowSource{File: "synthetic", Rows: s.Premises} }
+
+func (s synth) inspectorID(j int) string { return fmt.Sprintf("WJ%08d", j) }
+
+func (s synth) inspectorTable(t testing.TB) *roster.Table {
+	rows := make([]roster.Row, s.inspectors)
+	for j := range rows {
+		h := mix(s.seed, uint64(j), 2)
+		c := int(h % uint64(s.counties))
+		h /= uint64(s.counties)
+		unit, region := "station", s.region(c, int(h%20))
+		if h%3 == 0 {
+			unit, region = "bureau", s.county(c)
+		}
+		h /= 20
+		home := s.region(c, int(h%20))
+		h /= 20
+		specs := synthSpecs[h%4]
+		if h/4%2 == 0 {
+			specs += ";" + synthSpecs[h/8%4]
+		}
+		h /= 32
+		expires := roster.MustParseDate(planDate).AddDays(int(h%2000) - 100).String()
+		h /= 2000
+		capacity := ""
+		if h%5 == 0 {
+			capacity = strconv.Itoa(int(h / 5 % 12))
+		}
+		status := "active"
+		if h/60%40 == 0 {
+			status = "inactive"
+		}
+		row, err := roster.NewRow(s.inspectorID(j), map[string]string{
+			roster.AttrUnit: unit, roster.AttrRegion: region, roster.AttrHomeRegion: home,
+			roster.AttrSpecialties: specs, roster.AttrCredentialExpires: expires,
+			roster.AttrCapacity: capacity, roster.AttrStatus: status,
+		})
+		require.NoError(t, err)
+		rows[j] = row
+	}
+	tb, err := roster.NewTable(roster.KindInspectors, rows, roster.Options{})
+	require.NoError(t, err)
+	return tb
+}
+
+// historyTables returns the conflicts and history tables: every
+// s.history'th premises (by a hash) was inspected one to three times in
+// the last four years, every s.conflicts'th has a declared conflict.
+func (s synth) historyTables(t testing.TB) (conflicts, history *roster.Table) {
+	var crow, hrow []roster.Row
+	plan := roster.MustParseDate(planDate)
+	for i := range s.premises {
+		h := mix(s.seed, uint64(i), 3)
+		id := premisesID(i)
+		if s.history > 0 && h%uint64(s.history) == 0 {
+			for k := range 1 + int(h>>20%3) {
+				g := mix(s.seed, uint64(i), 4+uint64(k))
+				a, b := int(g%uint64(s.inspectors)), int(g>>24%uint64(s.inspectors))
+				row, err := roster.NewRow(fmt.Sprintf("JC%09d-%d", i, k), map[string]string{
+					roster.AttrPremises: id, roster.AttrDate: plan.AddDays(-int(g>>48%1400) - 1).String(),
+					roster.AttrInspectors: s.inspectorID(a) + ";" + s.inspectorID(b),
+				})
+				require.NoError(t, err)
+				hrow = append(hrow, row)
+			}
+		}
+		if s.conflicts > 0 && h>>32%uint64(s.conflicts) == 0 {
+			row, err := roster.NewRow(s.inspectorID(int(h>>8%uint64(s.inspectors)))+" "+id, map[string]string{
+				roster.AttrInspector: s.inspectorID(int(h >> 8 % uint64(s.inspectors))), roster.AttrPremises: id, roster.AttrReason: "kinship",
+			})
+			require.NoError(t, err)
+			crow = append(crow, row)
+		}
+	}
+	var err error
+	conflicts, err = roster.NewTable(roster.KindConflicts, crow, roster.Options{})
+	require.NoError(t, err)
+	history, err = roster.NewTable(roster.KindHistory, hrow, roster.Options{})
+	require.NoError(t, err)
+	return conflicts, history
+}
+
+// premisesTable collects the stream into a table, for Draw.
+func (s synth) premisesTable(t testing.TB) *roster.Table {
+	rows := make([]roster.Row, 0, s.premises)
+	for r, err := range s.Premises() {
+		require.NoError(t, err)
+		rows = append(rows, r)
+	}
+	tb, err := roster.NewTable(roster.KindPremises, rows, roster.Options{})
+	require.NoError(t, err)
+	return tb
+}
+
+// targets returns up to n premises ids in scope (active, category not
+// "other"), spread over the roster.
+func (s synth) targets(n int) []string {
+	reg := s.regions()
+	var out []string
+	for i := s.premises / 3; i < s.premises && len(out) < n; i += 7 {
+		r := s.premisesRow(i, reg)
+		if roster.Active(r) && r.Get(roster.AttrCategory) != "other" {
+			out = append(out, r.ID)
+		}
+	}
+	return out
+}
+
+// synthPlan is the plan of the synthetic draws: ratio sets the default
+// quota ratio and max its maximum (0: none).
+func synthPlan(t testing.TB, ratio string, maxQuota int, targets []string) *Plan {
+	var tg []string
+	for i, id := range targets {
+		tg = append(tg, fmt.Sprintf(`{"id": %q, "reason": "complaint %d"}`, id, i))
+	}
+	src := fmt.Sprintf(`{
+  "protocol": "doublerandom/v1",
+  "id": "synthetic",
+  "date": %q,
+  "scope": {"category": ["drinking_water", "medical", "occupational", "public_place", "radiation", "school"]},
+  "stratify": ["category", "risk"],
+  "quotas": [
+    {"match": {"category": "radiation"}, "ratio": "100%%"},
+    {"match": {"category": "school", "risk": "D"}, "ratio": "1/3", "min": 2, "max": 5000},
+    {"match": {"category": "occupational"}, "ratio": "0%%", "min": 3},
+    {"match": {}, "ratio": %q, "min": 1, "max": %d}
+  ],
+  "cooldown": {"days": 365, "max": 2},
+  "coverage_days": 1095,
+  "targeted": [%s],
+  "teams": [
+    {"match": {"category": "medical"}, "size": 2, "specialty": "medical", "region_prefix": 6},
+    {"match": {"category": "radiation"}, "size": 2, "specialty": "radiation", "region_prefix": 4},
+    {"match": {"category": "school"}, "size": 3, "specialty": "school", "units": ["bureau"], "region_prefix": 6},
+    {"match": {}, "size": 2, "units": ["bureau"], "max_per_unit": 1, "region_prefix": 6}
+  ],
+  "conflicts": {"declared": true, "rotation_days": 730, "home_region": true},
+  "default_capacity": 6
+}`, planDate, ratio, maxQuota, strings.Join(tg, ", "))
+	if maxQuota == 0 {
+		src = strings.Replace(src, `, "max": 0`, "", 1)
+	}
+	p, err := ParsePlan([]byte(src))
+	require.NoError(t, err)
+	return p
+}
+
+// requireSameDraw checks that a streaming draw gave what Draw gave.
+func requireSameDraw(t *testing.T, want *Result, got *StreamResult) {
+	t.Helper()
+	wb, err := want.View().Encode()
+	require.NoError(t, err)
+	gb, err := got.View().Encode()
+	require.NoError(t, err)
+	require.Equal(t, string(wb), string(gb), "view bytes")
+	require.Equal(t, want.Key, got.Key)
+	require.Equal(t, want.Roots, got.Roots)
+	require.Equal(t, want.Set.Premises.Len(), got.Rows)
+	require.Equal(t, want.Load, got.Load)
+	require.Equal(t, want.StaffOrder, got.StaffOrder)
+	require.Len(t, got.Selected, len(want.Selected))
+	for i, w := range want.Selected {
+		g := got.Selected[i]
+		require.Equal(t, w.ID, got.Kept.At(g.Premises).ID)
+		w.Premises, g.Premises = 0, 0
+		require.Equal(t, w, g, "selection %d", i)
+	}
+	require.Len(t, got.Strata, len(want.Strata))
+	for i, w := range want.Strata {
+		g := got.Strata[i]
+		require.Equal(t, w.Values, g.Values)
+		require.Equal(t, [4]int{w.Eligible, w.Excluded, w.Rule, w.Quota}, [4]int{g.Eligible, g.Excluded, g.Rule, g.Quota})
+		require.Equal(t, w.Threshold, g.Threshold)
+		require.Len(t, g.Ranked, w.Quota)
+		for k := range g.Ranked {
+			require.Equal(t, want.Set.Premises.At(w.Ranked[k]).ID, got.Kept.At(g.Ranked[k]).ID)
+		}
+	}
+}
+
+func TestDrawStreamEqualsDraw(t *testing.T) {
+	seed := []byte("20237331128159211123")
+	for _, tc := range []struct {
+		name string
+		s    synth
+		max  int
+	}{
+		{"100k", synth{premises: 100_000, inspectors: 3000, counties: 40, seed: 1, history: 9, conflicts: 50}, 400},
+		{"one-batch", synth{premises: streamBatch, inspectors: 200, counties: 5, seed: 2, history: 4, conflicts: 30}, 0},
+		{"batch+1", synth{premises: streamBatch + 1, inspectors: 200, counties: 5, seed: 3, history: 4, conflicts: 30}, 20},
+		{"3-batches-1", synth{premises: 3*streamBatch - 1, inspectors: 150, counties: 3, seed: 4, history: 3, conflicts: 0}, 7},
+		{"tiny", synth{premises: 60, inspectors: 30, counties: 2, seed: 5, history: 2, conflicts: 5}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tc.s
+			plan := synthPlan(t, "2%", tc.max, s.targets(3))
+			insp := s.inspectorTable(t)
+			conf, hist := s.historyTables(t)
+			set, err := roster.NewSet(s.premisesTable(t), insp, conf, hist)
+			require.NoError(t, err)
+			want, err := Draw(context.Background(), plan, set, seed, Options{})
+			require.NoError(t, err)
+			require.NotEmpty(t, want.Selected)
+			for _, workers := range []int{1, 3} {
+				got, err := DrawStream(context.Background(), plan, s.source(), insp, conf, hist, seed, Options{Workers: workers})
+				require.NoError(t, err)
+				requireSameDraw(t, want, got)
+			}
+		})
+	}
+}
+
+func TestDrawStreamVectors(t *testing.T) {
+	for _, v := range countyVectors() {
+		t.Run(v.dir, func(t *testing.T) {
+			plan, set := loadCounty(t, v.dir)
+			src := RowSource{File: "premises.csv", Rows: func() iter.Seq2[roster.Row, error] {
+				return func(yield func(roster.Row, error) bool) {
+					for _, r := range set.Premises.Rows() {
+						if !yield(r, nil) {
+							return
+						}
+					}
+				}
+			}}
+			got, err := DrawStream(context.Background(), plan, src, set.Inspectors, set.Conflicts, set.History, v.seed, Options{})
+			require.NoError(t, err)
+			b, err := got.View().Encode()
+			require.NoError(t, err)
+			want, err := os.ReadFile(filepath.Join(testdata, v.dir, "expected-view.json"))
+			require.NoError(t, err)
+			require.Equal(t, string(want), string(b))
+		})
+	}
+}
+
+func TestDrawStreamErrors(t *testing.T) {
+	s := synth{premises: 500, inspectors: 40, counties: 2, seed: 9, history: 5, conflicts: 20}
+	plan := synthPlan(t, "2%", 0, s.targets(1))
+	insp := s.inspectorTable(t)
+	conf, hist := s.historyTables(t)
+	seed := []byte("seed")
+	rowsOf := func(f func(i int, r roster.Row) (roster.Row, error, bool)) RowSource {
+		return RowSource{File: "p.csv", Rows: func() iter.Seq2[roster.Row, error] {
+			return func(yield func(roster.Row, error) bool) {
+				i := 0
+				for r := range s.Premises() {
+					r, err, keep := f(i, r)
+					i++
+					if keep && !yield(r, err) {
+						return
+					}
+				}
+			}
+		}}
+	}
+	var pass atomic.Int32
+	changing := RowSource{File: "p.csv", Rows: func() iter.Seq2[roster.Row, error] {
+		n := pass.Add(1)
+		return func(yield func(roster.Row, error) bool) {
+			for r := range s.Premises() {
+				if n == 2 && strings.HasSuffix(r.ID[:17], "7") {
+					r = r.With(roster.AttrRisk, "D")
+				}
+				if !yield(r, nil) {
+					return
+				}
+			}
+		}
+	}}
+	target := plan.Targeted[0].ID
+	for _, tc := range []struct {
+		name string
+		src  RowSource
+		want []string
+		is   error
+	}{
+		{"order", rowsOf(func(i int, r roster.Row) (roster.Row, error, bool) {
+			if i == 10 {
+				r.ID = premisesID(3)
+			}
+			return r, nil, true
+		}), []string{"p.csv:12", "id", premisesID(3)}, roster.ErrOrder},
+		{"duplicate", rowsOf(func(i int, r roster.Row) (roster.Row, error, bool) {
+			if i == 10 {
+				r.ID = premisesID(9)
+			}
+			return r, nil, true
+		}), []string{"p.csv:12"}, roster.ErrDuplicateID},
+		{"row error", rowsOf(func(i int, r roster.Row) (roster.Row, error, bool) {
+			if i == 4 {
+				return roster.Row{}, &roster.RowError{Line: 6, Field: "risk", Value: "Z", Err: roster.ErrBadValue}, true
+			}
+			return r, nil, true
+		}), []string{"p.csv:6", "risk"}, roster.ErrBadValue},
+		{"missing reference", rowsOf(func(i int, r roster.Row) (roster.Row, error, bool) {
+			return r, nil, conf.Index(conf.At(0).ID) < 0 || r.ID != conf.At(0).Get(roster.AttrPremises)
+		}), []string{conf.At(0).Get(roster.AttrPremises)}, roster.ErrUnknownRef},
+		{"missing target", rowsOf(func(i int, r roster.Row) (roster.Row, error, bool) {
+			return r, nil, r.ID != target
+		}), []string{"targeted[0].id", target}, ErrTargetUnknown},
+		{"changed", changing, []string{"changed"}, ErrStreamChanged},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := DrawStream(context.Background(), plan, tc.src, insp, conf, hist, seed, Options{})
+			require.Error(t, err)
+			require.ErrorIs(t, err, tc.is)
+			for _, w := range tc.want {
+				require.Contains(t, err.Error(), w)
+			}
+		})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := DrawStream(ctx, plan, s.source(), insp, conf, hist, seed, Options{})
+	require.ErrorIs(t, err, context.Canceled)
+	_, err = DrawStream(context.Background(), plan, RowSource{}, insp, conf, hist, seed, Options{})
+	require.Error(t, err)
+	_, err = DrawStream(context.Background(), &Plan{}, s.source(), insp, conf, hist, seed, Options{})
+	require.Error(t, err)
+}
+
+// memPeak samples the heap while f runs and returns the highest
+// HeapInuse seen and the Sys reached at the end.
+func memPeak(f func()) (peakInuse, sys uint64) {
+	runtime.GC()
+	var stop atomic.Bool
+	done := make(chan struct{})
+	var peak atomic.Uint64
+	go func() {
+		defer close(done)
+		var m runtime.MemStats
+		for !stop.Load() {
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > peak.Load() {
+				peak.Store(m.HeapInuse)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	f()
+	stop.Store(true)
+	<-done
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return max(peak.Load(), m.HeapInuse), m.Sys
+}
+
+// TestDrawStreamLarge draws over 10^7 synthetic premises (behind
+// -doublerandom.large) and checks the memory target: 256 MiB.
+func TestDrawStreamLarge(t *testing.T) {
+	if !large() {
+		t.Skip("behind -doublerandom.large or DOUBLERANDOM_LARGE=1")
+	}
+	n := 10_000_000
+	if v := os.Getenv("DOUBLERANDOM_STREAM_N"); v != "" {
+		var err error
+		n, err = strconv.Atoi(v)
+		require.NoError(t, err)
+	}
+	s := synth{premises: n, inspectors: 20_000, counties: 2000, seed: 7, history: 1000, conflicts: 5000}
+	plan := synthPlan(t, "1%", 2000, s.targets(3))
+	insp := s.inspectorTable(t)
+	conf, hist := s.historyTables(t)
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	t.Logf("in-memory tables: %d inspectors, %d conflicts, %d history rows, HeapInuse %.1f MiB",
+		insp.Len(), conf.Len(), hist.Len(), float64(before.HeapInuse)/(1<<20))
+	var res *StreamResult
+	var err error
+	start := time.Now()
+	peak, sys := memPeak(func() {
+		res, err = DrawStream(context.Background(), plan, s.source(), insp, conf, hist, []byte("large"), Options{})
+	})
+	require.NoError(t, err)
+	t.Logf("%d premises: %v, %d selected, peak HeapInuse %.1f MiB, Sys %.1f MiB", n, time.Since(start).Round(time.Millisecond),
+		len(res.Selected), float64(peak)/(1<<20), float64(sys)/(1<<20))
+	require.Equal(t, n, res.Rows)
+	require.LessOrEqual(t, sys, uint64(256<<20), "memory target for 10^7 premises")
+}
