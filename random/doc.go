@@ -41,6 +41,34 @@
 // protocol §7, whose bytes ([View.Encode]) are frozen; [ParseView] reads
 // one back.
 //
+// # After the draw, and before it
+//
+// [Result.Substitute] replaces a team member after the draw exactly as
+// protocol §6 says, for publication as an amendment; anyone replays it
+// from the draw and the earlier substitutions. [Result.Explain] says why
+// a premises was or was not selected, and [Result.ExplainInspector] why
+// an inspector was or was not on its team, in words a business owner
+// reads. [Preflight] checks a plan against its tables before any seed
+// exists: strata no quota rule matches, team rules nobody can staff,
+// capacity against the worst case.
+//
+// # Seeds
+//
+// The seed comes from a public source, promised in the announcement
+// before it exists ([SeedPromise]) and proven in the draw record
+// ([SeedEvidence]): dice read at a ceremony ([DiceSeed]), a commit-reveal
+// among participants ([Commit], [RevealSeed]), or a drand beacon round
+// verified offline ([ChainInfo.Verify]); [DeriveSeed] replays the seed
+// from the evidence. A system source ([SystemSeed]) is marked as chosen
+// by the operator and cannot be verified.
+//
+// # Scale and other samplers
+//
+// [DrawStream] draws over a premises table too large for memory, read
+// twice in id order, and equals [Draw] on the same data. [RivestSample]
+// and [ConsistentSample] reproduce Rivest's election-audit samplers, so
+// auditors can check this library against tools they already trust.
+//
 // # Decisions where the protocol is silent
 //
 //   - A quota's "max" of 0 (or absent) means no maximum, as in the test

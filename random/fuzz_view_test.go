@@ -16,8 +16,9 @@ import (
 // canonical bytes (View.Encode) of an accepted view parse again to the
 // same view and encode to the same bytes.
 //
-// "Same view" treats an empty list like an absent one: ParseView accepts
-// "team": [] next to "unstaffed", which Encode leaves out.
+// "Same view" treats an empty list like a nil one: the comparison is of
+// meaning, and an empty list of strata or selected premises means the
+// same whether it decodes as nil or as an empty slice.
 func FuzzParseView(f *testing.F) {
 	for _, dir := range []string{"dr1-county-7", "dr1-county-12"} {
 		b, err := os.ReadFile(filepath.Join(testdata, dir, "expected-view.json"))
