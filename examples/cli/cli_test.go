@@ -168,3 +168,22 @@ func TestPriority(t *testing.T) {
 		})
 	}
 }
+
+// A view file that is missing, empty (as mktemp leaves it) or already
+// holds the same view is written or left alone; one holding anything
+// else is never overwritten (TestDrawErrors).
+func TestDrawViewFile(t *testing.T) {
+	good := vectorDir("dr1-county-7")
+	want, err := os.ReadFile(filepath.Join(good, "expected-view.json"))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.json")
+	require.NoError(t, os.WriteFile(empty, nil, 0o644))
+	for _, name := range []string{filepath.Join(dir, "new.json"), empty, empty} {
+		code, _, stderr := runCLI(t, "draw", "--dir", good, "--seed-dice", "20237331128159211123", "--view", name)
+		require.Equal(t, 0, code, stderr)
+		got, err := os.ReadFile(name)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got), name)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -58,11 +57,6 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *viewFile != "" && *viewFile != "-" {
-		if _, err := os.Lstat(*viewFile); err == nil {
-			return fmt.Errorf("--view %s: the file exists; refusing to overwrite it", *viewFile)
-		}
-	}
 	plan, set, err := loadDir(*dir, tf)
 	if err != nil {
 		return err
@@ -81,7 +75,7 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		_, err := stdout.Write(view)
 		return err
 	default:
-		if err := writeNew(*viewFile, view); err != nil {
+		if err := createNew("--view", *viewFile, view); err != nil {
 			return err
 		}
 	}
@@ -113,8 +107,9 @@ func runLedgerDraw(f *ledgerDrawFlags, dir string, tf tableFlags, dice, viewFile
 		return usagef("--key is required with --ledger")
 	}
 	if viewFile != "" && viewFile != "-" {
-		if _, err := os.Lstat(viewFile); err == nil {
-			return fmt.Errorf("--view %s: the file exists; refusing to overwrite it", viewFile)
+		// The draw is published before the view is written: refuse first.
+		if err := checkNew("--view", viewFile); err != nil {
+			return err
 		}
 	}
 	_, set, err := loadDir(dir, tf)
@@ -196,7 +191,7 @@ func runLedgerDraw(f *ledgerDrawFlags, dir string, tf tableFlags, dice, viewFile
 		_, err := stdout.Write(view)
 		return err
 	default:
-		if err := writeNew(viewFile, view); err != nil {
+		if err := createNew("--view", viewFile, view); err != nil {
 			return err
 		}
 	}
@@ -205,23 +200,6 @@ func runLedgerDraw(f *ledgerDrawFlags, dir string, tf tableFlags, dice, viewFile
 	}
 	published(stdout, l, "published", d)
 	return nil
-}
-
-// writeNew creates name, failing if it exists, and writes b to it.
-func writeNew(name string, b []byte) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("--view %s: the file exists; refusing to overwrite it", name)
-		}
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		os.Remove(name)
-		return err
-	}
-	return f.Close()
 }
 
 // printDrawSummary writes the draw for people: the digests, the strata

@@ -2,11 +2,9 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/doublerandom/doublerandom/publish"
 )
@@ -55,22 +53,4 @@ func runNotice(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", *out)
 	return nil
-}
-
-// createNew writes b to a new file name, given by the flag named, and
-// never overwrites: published records and notices are evidence.
-func createNew(flagName, name string, b []byte) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("%s %s: the file exists; refusing to overwrite it", flagName, name)
-		}
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		os.Remove(name)
-		return err
-	}
-	return f.Close()
 }

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/doublerandom/doublerandom/random"
@@ -88,4 +91,41 @@ func (f seedFlags) seed() ([]byte, error) {
 		return nil, fmt.Errorf("--seed-hex %q: %d bytes, want 1..%d", f.hex, len(seed), random.MaxSeedSize)
 	}
 	return seed, nil
+}
+
+// createNew writes b to the file name given by the flag named, and never
+// replaces what a file holds: views, notices, rows and proofs are
+// evidence. A missing file is created; an empty one (as mktemp leaves
+// it) is filled; one that already holds exactly b is left alone; any
+// other is refused.
+func createNew(flagName, name string, b []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, os.ErrExist) {
+		old, rerr := os.ReadFile(name)
+		switch {
+		case rerr != nil:
+			return fmt.Errorf("%s %s: %v", flagName, name, rerr)
+		case bytes.Equal(old, b):
+			return nil
+		case len(old) > 0:
+			return fmt.Errorf("%s %s: the file exists and holds something else; refusing to overwrite it", flagName, name)
+		}
+		f, err = os.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// checkNew refuses early a file that createNew might refuse later.
+func checkNew(flagName, name string) error {
+	if fi, err := os.Stat(name); err == nil && fi.Size() > 0 {
+		return fmt.Errorf("%s %s: the file exists and is not empty; refusing to overwrite it", flagName, name)
+	}
+	return nil
 }
