@@ -283,13 +283,11 @@ func Draw(ctx context.Context, plan *Plan, set *roster.Set, seed []byte, opt Opt
 	if err := plan.Check(set); err != nil {
 		return nil, err
 	}
-	r := &Result{Plan: plan, Set: set, Seed: append([]byte(nil), seed...), Roots: set.Roots()}
-	r.Inputs = r.Roots.Inputs(plan.Digest())
-	key, err := NewKey(seed, r.Inputs)
-	if err != nil {
+	// A bad seed is reported before any work.
+	if _, err := NewKey(seed, roster.Hash{}); err != nil {
 		return nil, err
 	}
-	r.Key = key
+	r := &Result{Plan: plan, Set: set, Seed: append([]byte(nil), seed...)}
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
@@ -298,8 +296,23 @@ func Draw(ctx context.Context, plan *Plan, set *roster.Set, seed []byte, opt Opt
 			opt.Progress(Progress{Phase: ph, Done: done, Total: total})
 		}
 	}
+	// The roots (for the key) are hashed on other goroutines while this
+	// one runs the part of the selection that does not need the key.
+	roots := make(chan roster.Roots, 1)
+	go func() { roots <- set.Roots() }()
 	r.hist = newHistoryIndex(set.History, set.Conflicts)
-	if err := r.selectPremises(ctx, opt, report); err != nil {
+	inScope, err := r.scopePremises(ctx, report)
+	r.Roots = <-roots
+	if err != nil {
+		return nil, err
+	}
+	r.Inputs = r.Roots.Inputs(plan.Digest())
+	key, err := NewKey(seed, r.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	r.Key = key
+	if err := r.rankPremises(ctx, opt, inScope, report); err != nil {
 		return nil, err
 	}
 	if err := r.staffTeams(ctx, opt.Workers, report); err != nil {
@@ -331,11 +344,6 @@ func newHistoryIndex(t, conflicts *roster.Table) *historyIndex {
 		h.byID[p] = append(h.byID[p], int32(i))
 	}
 	return h
-}
-
-// within counts the inspections of a premises within days of ref.
-func (h *historyIndex) within(premises string, ref roster.Date, days int) int {
-	return h.count(h.byID[premises], ref, days)
 }
 
 // count counts the history rows that are within days of ref.

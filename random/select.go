@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -12,21 +11,31 @@ import (
 // selectPremises runs protocol §5: scope, cooldown, strata, overdue,
 // priorities, quotas, ranking, then the targeted premises.
 func (r *Result) selectPremises(ctx context.Context, opt Options, report func(Phase, int, int)) error {
+	inScope, err := r.scopePremises(ctx, report)
+	if err != nil {
+		return err
+	}
+	return r.rankPremises(ctx, opt, inScope, report)
+}
+
+// scopePremises runs the part of protocol §5 that does not need the key:
+// scope, cooldown, strata and overdue, row by row. It returns the rows
+// in scope. Strata are numbered in order of first appearance here and
+// renumbered in value order by rankPremises; their Ranked and Cooling
+// lists are sized exactly and filled in row order.
+func (r *Result) scopePremises(ctx context.Context, report func(Phase, int, int)) ([]int32, error) {
 	plan, rows := r.Plan, r.Set.Premises.Rows()
 	r.Premises = make([]PremisesOutcome, len(rows))
-
-	// Scope, cooldown, strata and overdue, row by row. Strata are
-	// numbered in order of first appearance here and renumbered in
-	// value order below.
 	report(PhaseScope, 0, len(rows))
 	strata := map[string]int{}
-	var inScope []int32
-	var keyBuf strings.Builder
+	inScope := make([]int32, 0, len(rows))
+	var key []byte
 	values := make([]string, len(plan.Stratify))
+	histOn := plan.Cooldown.On() || plan.CoverageDays > 0
 	for i, row := range rows {
 		if i%ProgressEvery == 0 && i > 0 {
 			if err := ctx.Err(); err != nil {
-				return err
+				return nil, err
 			}
 			report(PhaseScope, i, len(rows))
 		}
@@ -41,35 +50,60 @@ func (r *Result) selectPremises(ctx context.Context, opt Options, report func(Ph
 			continue
 		}
 		inScope = append(inScope, int32(i))
-		if plan.Cooldown.On() {
-			o.Recent = r.hist.within(row.ID, plan.Date, plan.Cooldown.Days)
-			o.Cooling = o.Recent >= plan.Cooldown.Max
+		if histOn {
+			past := r.hist.byID[row.ID]
+			if plan.Cooldown.On() {
+				o.Recent = r.hist.count(past, plan.Date, plan.Cooldown.Days)
+				o.Cooling = o.Recent >= plan.Cooldown.Max
+			}
+			o.Overdue = plan.CoverageDays > 0 && r.hist.count(past, plan.Date, plan.CoverageDays) == 0
 		}
-		o.Overdue = plan.CoverageDays > 0 && r.hist.within(row.ID, plan.Date, plan.CoverageDays) == 0
-		keyBuf.Reset()
+		key = key[:0]
 		for j, a := range plan.Stratify {
 			values[j] = row.Get(a)
-			keyBuf.WriteString(values[j])
-			keyBuf.WriteByte(0) // values never hold control characters
+			key = append(key, values[j]...)
+			key = append(key, 0) // values never hold control characters
 		}
-		s, ok := strata[keyBuf.String()]
+		s, ok := strata[string(key)]
 		if !ok {
 			s = len(r.Strata)
-			strata[keyBuf.String()] = s
+			strata[string(key)] = s
 			r.Strata = append(r.Strata, Stratum{Values: slices.Clone(values), Rule: -1})
 		}
 		o.Stratum = s
 		st := &r.Strata[s]
 		if o.Cooling {
 			st.Excluded++
-			st.Cooling = append(st.Cooling, i)
 		} else {
 			st.Eligible++
-			st.Ranked = append(st.Ranked, i)
+		}
+	}
+	// The lists, sized exactly, in row (id) order.
+	for si := range r.Strata {
+		st := &r.Strata[si]
+		st.Ranked = make([]int, 0, st.Eligible)
+		if st.Excluded > 0 {
+			st.Cooling = make([]int, 0, st.Excluded)
+		}
+	}
+	for _, i := range inScope {
+		o := &r.Premises[i]
+		st := &r.Strata[o.Stratum]
+		if o.Cooling {
+			st.Cooling = append(st.Cooling, int(i))
+		} else {
+			st.Ranked = append(st.Ranked, int(i))
 		}
 	}
 	report(PhaseScope, len(rows), len(rows))
+	return inScope, nil
+}
 
+// rankPremises runs the rest of protocol §5 once the key is known:
+// priorities, the strata in value order, ranking and quotas, then the
+// targeted premises.
+func (r *Result) rankPremises(ctx context.Context, opt Options, inScope []int32, report func(Phase, int, int)) error {
+	plan := r.Plan
 	if err := r.computePriorities(ctx, opt.Workers, inScope, report); err != nil {
 		return err
 	}
@@ -95,7 +129,10 @@ func (r *Result) selectPremises(ctx context.Context, opt Options, report func(Ph
 		o.Stratum = renum[o.Stratum]
 	}
 
-	// Rank and select within each stratum.
+	// Rank and select within each stratum. The sort runs on packed keys
+	// (overdue, P, row) rather than through the outcomes; rows, being in
+	// id order, break ties of P exactly as ids do.
+	var keys []rankKey
 	for si := range r.Strata {
 		if si%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -103,8 +140,19 @@ func (r *Result) selectPremises(ctx context.Context, opt Options, report func(Ph
 			}
 		}
 		st := &r.Strata[si]
-		slices.SortFunc(st.Ranked, r.rankCompare)
-		for rank, i := range st.Ranked {
+		keys = keys[:0]
+		for _, i := range st.Ranked {
+			o := &r.Premises[i]
+			k := rankKey{p: o.Priority, row: uint32(i)}
+			if !o.Overdue {
+				k.row |= 1 << 31
+			}
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, compareRankKeys)
+		for rank, k := range keys {
+			i := int(k.row &^ (1 << 31))
+			st.Ranked[rank] = i
 			r.Premises[i].Rank = rank
 		}
 		st.Rule = plan.quotaRule(st.Values)
@@ -136,19 +184,23 @@ func (r *Result) selectPremises(ctx context.Context, opt Options, report func(Ph
 	return nil
 }
 
-// rankCompare orders premises rows by (overdue ? 0 : 1, P, id).
-func (r *Result) rankCompare(a, b int) int {
-	oa, ob := &r.Premises[a], &r.Premises[b]
-	if oa.Overdue != ob.Overdue {
-		if oa.Overdue {
-			return -1
-		}
-		return 1
+// rankKey is a premises in a stratum, packed for ranking: its priority
+// and its row, with the top bit of row set when it is not overdue.
+type rankKey struct {
+	p   uint64
+	row uint32
+}
+
+// compareRankKeys orders by (overdue ? 0 : 1, P, id): rows are in id
+// order, so the row breaks ties of P as the id does.
+func compareRankKeys(a, b rankKey) int {
+	if oa, ob := a.row>>31, b.row>>31; oa != ob {
+		return cmp.Compare(oa, ob)
 	}
-	if c := cmp.Compare(oa.Priority, ob.Priority); c != 0 {
+	if c := cmp.Compare(a.p, b.p); c != 0 {
 		return c
 	}
-	return strings.Compare(r.Set.Premises.At(a).ID, r.Set.Premises.At(b).ID)
+	return cmp.Compare(a.row, b.row)
 }
 
 func (r *Result) addSelection(i int, mark Mark, target int) {

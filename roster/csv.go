@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"iter"
+	"math"
 	"strings"
 )
 
@@ -20,7 +22,7 @@ func ReadCSV(r io.Reader, kind Kind, opt Options) (*Table, error) {
 	if !kind.valid() {
 		return nil, fmt.Errorf("roster: unknown table kind %d", uint8(kind))
 	}
-	data, err := io.ReadAll(r)
+	data, err := readAll(r)
 	if err != nil {
 		return nil, &RowError{File: opt.File, Err: err}
 	}
@@ -31,8 +33,38 @@ func ReadCSV(r io.Reader, kind Kind, opt Options) (*Table, error) {
 	// One row per line at most: size the rows once, not by doubling.
 	c.rows = make([]Row, 0, bytes.Count(data, []byte{'\n'})+1)
 	s := newCSVScanner(bytes.NewReader(data), kind, c.opt)
+	s.intern = map[string]string{}
 	s.run(c.yield)
 	return c.table(kind, s.header)
+}
+
+// readAll reads r to the end, into a buffer of the file's size when r
+// can say it (a file), so a large input is not copied while it grows.
+func readAll(r io.Reader) ([]byte, error) {
+	st, ok := r.(interface{ Stat() (fs.FileInfo, error) })
+	if !ok {
+		return io.ReadAll(r)
+	}
+	fi, err := st.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() <= 0 || fi.Size() >= math.MaxInt {
+		return io.ReadAll(r)
+	}
+	// One byte more than the size, so that reaching the end takes no
+	// growth.
+	buf := make([]byte, 0, int(fi.Size())+1)
+	for {
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // the file grew
+		}
+	}
 }
 
 // collector gathers the rows, errors and warnings of a scan into a table.
@@ -101,11 +133,63 @@ type csvScanner struct {
 	header []string
 	idCol  int // -1 when none
 	gbk    *gbkReader
+
+	// attrs is a chunk of attributes that the rows' Attrs are cut from,
+	// so that a row costs no allocation of its own.
+	attrs []Attr
+	// errs collects the errors of the row being checked; report appends
+	// to it.
+	errs   []*RowError
+	report func(e *RowError, warn bool)
+	// intern, when set (a whole table kept in memory), holds one copy
+	// of each short attribute value seen, so that rows share them.
+	intern map[string]string
 }
+
+// Interning: values of up to maxInterned bytes, up to maxInterns of them
+// per table. Short values (status, category, risk, region codes) repeat
+// across many rows.
+const (
+	maxInterned = 32
+	maxInterns  = 1 << 15
+)
+
+// share makes the row's short values copies shared with other rows, and
+// when every value is shared, gives the row its own copy of the id, so
+// that the record's string (all fields in one, as encoding/csv returns
+// them) can be freed: the row then holds only its id.
+func (s *csvScanner) share(r *Row) {
+	all := true
+	for k := range r.Attrs {
+		v := r.Attrs[k].Value
+		if w, ok := s.intern[v]; ok {
+			r.Attrs[k].Value = w
+			continue
+		}
+		if len(v) <= maxInterned && len(s.intern) < maxInterns {
+			w := strings.Clone(v)
+			s.intern[w] = w
+			r.Attrs[k].Value = w
+			continue
+		}
+		all = false
+	}
+	if all {
+		r.ID = strings.Clone(r.ID)
+	}
+}
+
+// attrChunk is how many attributes one allocation holds.
+const attrChunk = 4096
 
 func newCSVScanner(r io.Reader, kind Kind, opt Options) *csvScanner {
 	s := &csvScanner{r: r, kind: kind, opt: opt, idCol: -1}
 	s.check = checker{kind: kind, opt: opt, column: s.column, owned: true}
+	s.report = func(e *RowError, warn bool) {
+		if !warn {
+			s.errs = append(s.errs, e)
+		}
+	}
 	return s
 }
 
@@ -190,8 +274,9 @@ func (s *csvScanner) run(yield func(Row, error) bool) {
 			s.undecodable(0, -1, yield)
 			return
 		}
-		var pe *csv.ParseError
-		if err != nil && !(errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount)) {
+		if err != nil && !isFieldCount(err) {
+			var pe *csv.ParseError
+			errors.As(err, &pe)
 			line := 0
 			if pe != nil {
 				line = pe.Line
@@ -224,6 +309,13 @@ func (s *csvScanner) run(yield func(Row, error) bool) {
 			return
 		}
 	}
+}
+
+// isFieldCount reports whether err is a csv.ParseError for a wrong
+// number of fields.
+func isFieldCount(err error) bool {
+	var pe *csv.ParseError
+	return errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount)
 }
 
 // checkHeader checks the column names; false means the scan is over.
@@ -285,7 +377,10 @@ func (s *csvScanner) fieldCount(line int, rec []string) *RowError {
 
 // row builds and checks the row of one record; false means stop.
 func (s *csvScanner) row(line int, rec []string, yield func(Row, error) bool) bool {
-	r := Row{Line: line, Attrs: make([]Attr, 0, len(rec)-1)}
+	if n := len(rec) - 1; cap(s.attrs) < n || s.attrs == nil {
+		s.attrs = make([]Attr, 0, max(attrChunk, n))
+	}
+	r := Row{Line: line, Attrs: s.attrs[:0]}
 	for i, v := range rec {
 		if i == s.idCol {
 			r.ID = v
@@ -294,20 +389,26 @@ func (s *csvScanner) row(line int, rec []string, yield func(Row, error) bool) bo
 		}
 	}
 	sortAttrs(r.Attrs)
-	var errs []*RowError
-	r, bad := s.check.check(r, func(e *RowError, warn bool) {
-		if !warn {
-			errs = append(errs, e)
-		}
-	})
+	s.errs = s.errs[:0]
+	r, bad := s.check.check(r, s.report)
 	if bad {
-		for _, e := range errs {
+		// The chunk's attributes are free again.
+		for _, e := range s.errs {
 			if !yield(Row{}, e) {
 				return false
 			}
 		}
 		return true
 	}
+	// The row keeps what it uses (capacity cut to its length, so that an
+	// append to it cannot reach the next row's); the rest of the chunk
+	// goes on.
+	n := len(r.Attrs)
+	r.Attrs = r.Attrs[:n:n]
+	if s.intern != nil {
+		s.share(&r)
+	}
+	s.attrs = s.attrs[n:n]
 	return yield(r, nil)
 }
 

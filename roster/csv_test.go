@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -412,4 +413,56 @@ func TestConflictIDs(t *testing.T) {
 
 	_, err = ReadCSV(strings.NewReader("inspector,premises\nI1,P1\nI1,P1\n"), KindConflicts, Options{File: "c.csv"})
 	requireOne(t, err, "c.csv", want{ErrDuplicateID, 3, 0, "id", "I1 P1"})
+}
+
+// TestReadCSVSharedStorage: rows read from a file (read at its size) and
+// from a plain reader are the same; rows cut from one chunk of
+// attributes and sharing interned values stay independent: appending to
+// one row's attributes does not touch the next row's.
+func TestReadCSVSharedStorage(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,category,region,risk,note\n")
+	for i := range 5000 { // more rows than one chunk of attributes holds
+		note := ""
+		if i%7 == 0 {
+			note = strings.Repeat("n", 40) + strconv.Itoa(i) // too long to share
+		}
+		b.WriteString("P" + strconv.Itoa(i) + ",school," + strconv.Itoa(i%13) + ",A," + note + "\n")
+	}
+	b.WriteString("bad\x01id,school,1,A,\n")
+	path := filepath.Join(t.TempDir(), "premises.csv")
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	_, fromFile := ReadCSV(f, KindPremises, Options{File: "premises.csv"})
+	_, fromBytes := ReadCSV(strings.NewReader(b.String()), KindPremises, Options{File: "premises.csv"})
+	require.Error(t, fromFile)
+	require.Equal(t, fromBytes.Error(), fromFile.Error())
+
+	good := strings.Replace(b.String(), "bad\x01id", "Z", 1)
+	require.NoError(t, os.WriteFile(path, []byte(good), 0o644))
+	f2, err := os.Open(path)
+	require.NoError(t, err)
+	defer f2.Close()
+	t1, err := ReadCSV(f2, KindPremises, Options{})
+	require.NoError(t, err)
+	t2, err := ReadCSV(strings.NewReader(good), KindPremises, Options{})
+	require.NoError(t, err)
+	require.Equal(t, t2.Len(), t1.Len())
+	require.Equal(t, 5001, t1.Len())
+	for i := range t1.Len() {
+		require.True(t, t1.At(i).Equal(t2.At(i)), t1.At(i).ID)
+		require.Equal(t, len(t1.At(i).Attrs), cap(t1.At(i).Attrs), t1.At(i).ID)
+	}
+	require.Equal(t, t2.Root(), t1.Root())
+
+	// The rows in file order are P0, P1, ...: grow P0's attributes in
+	// place and check that P1 keeps its own.
+	p0, ok := t1.Lookup("P0")
+	require.True(t, ok)
+	p1 := t1.At(t1.Index("P1"))
+	before := slices.Clone(p1.Attrs)
+	_ = append(p0.Attrs, Attr{"zz", "x"}, Attr{"zz", "y"})
+	require.Equal(t, before, t1.At(t1.Index("P1")).Attrs)
 }
