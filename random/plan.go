@@ -58,33 +58,38 @@ type PlanError struct {
 }
 
 func (e *PlanError) Error() string {
-	var b strings.Builder
-	if e.File != "" {
-		b.WriteString(e.File)
-	} else {
-		b.WriteString("plan")
+	name := e.File
+	if name == "" {
+		name = "plan"
 	}
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
+	return formatFieldError(name, e.Line, e.Field, e.Value, e.Err)
+}
+
+// formatFieldError writes "NAME:LINE: field F value V: ERR" for the
+// errors of the plan and the view, leaving out what is unknown.
+func formatFieldError(name string, line int, field, value string, err error) string {
+	var b strings.Builder
+	b.WriteString(name)
+	if line > 0 {
+		fmt.Fprintf(&b, ":%d", line)
 	}
 	b.WriteString(": ")
-	if e.Field != "" {
-		fmt.Fprintf(&b, "field %s", e.Field)
+	if field != "" {
+		fmt.Fprintf(&b, "field %s", field)
 	}
-	if e.Value != "" {
-		v := e.Value
-		if len(v) > 80 {
-			v = v[:80] + "…"
+	if value != "" {
+		if len(value) > 80 {
+			value = strings.ToValidUTF8(value[:80], "") + "…" // not mid-character
 		}
-		if e.Field != "" {
+		if field != "" {
 			b.WriteByte(' ')
 		}
-		fmt.Fprintf(&b, "value %s", v)
+		fmt.Fprintf(&b, "value %s", value)
 	}
-	if e.Field != "" || e.Value != "" {
+	if field != "" || value != "" {
 		b.WriteString(": ")
 	}
-	b.WriteString(e.Err.Error())
+	b.WriteString(err.Error())
 	return b.String()
 }
 

@@ -200,30 +200,7 @@ type ViewError struct {
 }
 
 func (e *ViewError) Error() string {
-	var b strings.Builder
-	b.WriteString("view")
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-	}
-	b.WriteString(": ")
-	if e.Field != "" {
-		fmt.Fprintf(&b, "field %s", e.Field)
-	}
-	if e.Value != "" {
-		v := e.Value
-		if len(v) > 80 {
-			v = v[:80] + "…"
-		}
-		if e.Field != "" {
-			b.WriteByte(' ')
-		}
-		fmt.Fprintf(&b, "value %s", v)
-	}
-	if e.Field != "" || e.Value != "" {
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Err.Error())
-	return b.String()
+	return formatFieldError("view", e.Line, e.Field, e.Value, e.Err)
 }
 
 func (e *ViewError) Unwrap() error { return e.Err }
