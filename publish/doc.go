@@ -65,7 +65,17 @@
 // outcome per draw; late results, missing outcomes and redraws are
 // warnings of a [Report], not failures.
 //
-// The main path, for an agency with key files made by [WriteKeyFiles]:
+// The main path: the life of a draw, with a ledger l opened by [CreateDir]
+// or [OpenDir], signers []Signer and the tables set:
+//
+//	ann, _ := publish.Announce(l, signers, plan, set, promises, time.Now())
+//	res, draw, _ := publish.PublishDraw(ctx, l, signers, ann, set, evidence, time.Now())
+//	reps, _, _ := publish.Substitute(ctx, l, signers, draw, set, subs, time.Now())
+//	_, _ = publish.PublishResults(l, signers, draw, nil, results, time.Now())
+//	report, _ := publish.Verify(l, set, verifiers, publish.Options{Now: time.Now()})
+//
+// Underneath, for an agency with key files made by [WriteKeyFiles], each
+// append builds and signs its document under the ledger's lock:
 //
 //	signer, _ := publish.LoadSigner("agency.key")
 //	verifier, _ := publish.LoadVerifier("agency.pub")
@@ -80,14 +90,6 @@
 // and for a reader:
 //
 //	doc, who, err := publish.OpenDocument(signed, verifier)
-//
-// The life of a draw, with signers []Signer and the tables set:
-//
-//	ann, _ := publish.Announce(l, signers, plan, set, promises, time.Now())
-//	res, draw, _ := publish.PublishDraw(ctx, l, signers, ann, set, evidence, time.Now())
-//	reps, _, _ := publish.Substitute(ctx, l, signers, draw, set, subs, time.Now())
-//	_, _ = publish.PublishResults(l, signers, draw, nil, results, time.Now())
-//	report, _ := publish.Verify(l, set, verifiers, publish.Options{Now: time.Now()})
 //
 // Errors are typed ([DocumentError], [SignatureError], [LedgerError],
 // [CalendarError], ...) and wrap a few sentinels ([ErrMalformed],
