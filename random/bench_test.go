@@ -319,5 +319,18 @@ func benchDrawStream(b *testing.B, n int) {
 			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 			b.ReportMetric(float64(sys)/(1<<20), "sys-MiB")
 		})
+		b.Run("ranges", func(b *testing.B) {
+			run := func() {
+				_, err := DrawStreamRanges(context.Background(), plan, s.rangeSource(), insp, conf, hist, []byte("bench"), Options{})
+				require.NoError(b, err)
+			}
+			for b.Loop() {
+				run()
+			}
+			perRow(b, n)
+			peak, sys := memPeak(run)
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+			b.ReportMetric(float64(sys)/(1<<20), "sys-MiB")
+		})
 	}
 }

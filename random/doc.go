@@ -65,7 +65,9 @@
 // # Scale and other samplers
 //
 // [DrawStream] draws over a premises table too large for memory, read
-// twice in id order, and equals [Draw] on the same data. [RivestSample]
+// twice in id order, and equals [Draw] on the same data;
+// [DrawStreamRanges] does the same with a source that produces rows in
+// ranges, so that reading runs on every core. [RivestSample]
 // and [ConsistentSample] reproduce Rivest's election-audit samplers, so
 // auditors can check this library against tools they already trust.
 //

@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"hash/maphash"
 	"iter"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/doublerandom/doublerandom/roster"
 )
@@ -89,13 +91,24 @@ const streamBatch = 1 << 12
 // The result equals [Draw]'s over the same tables and seed: the same
 // key, strata figures, selections, teams and JSON view. Row errors of
 // the stream are returned as an *[roster.ErrorList], as [Plan.Check]'s
-// errors are; ctx is honoured between batches of rows.
+// errors are; ctx is honoured between batches of rows. One goroutine
+// reads the rows; [DrawStreamRanges] has every worker read its own
+// ranges of a source that can be read in ranges.
 func DrawStream(ctx context.Context, plan *Plan, premises RowSource, inspectors, conflicts, history *roster.Table, seed []byte, opt Options) (*StreamResult, error) {
-	if plan == nil || plan.bytes == nil {
-		return nil, errors.New("random: the plan has no bytes to hash; parse it with ParsePlan")
-	}
 	if premises.Rows == nil {
 		return nil, errors.New("random: no premises rows")
+	}
+	pass := func(s *streamPass, report func(Phase, int, int)) error {
+		return s.run(ctx, premises.Rows(), report)
+	}
+	return drawStream(ctx, plan, premises.File, pass, inspectors, conflicts, history, seed, opt)
+}
+
+// drawStream is [DrawStream] and [DrawStreamRanges]: pass runs one pass
+// over the premises rows.
+func drawStream(ctx context.Context, plan *Plan, file string, pass func(*streamPass, func(Phase, int, int)) error, inspectors, conflicts, history *roster.Table, seed []byte, opt Options) (*StreamResult, error) {
+	if plan == nil || plan.bytes == nil {
+		return nil, errors.New("random: the plan has no bytes to hash; parse it with ParsePlan")
 	}
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
@@ -109,15 +122,16 @@ func DrawStream(ctx context.Context, plan *Plan, premises RowSource, inspectors,
 
 	// Pass 1: root, order, references, targeted rows and stratum counts.
 	fpSeed := maphash.MakeSeed()
-	p1 := newStreamPass(plan, hist, premises.File, opt.Workers)
+	p1 := newStreamPass(plan, hist, file, opt.Workers)
 	p1.fpSeed = fpSeed
 	p1.special = keepIDs(plan, conflicts, history)
-	if err := p1.run(ctx, premises.Rows(), report); err != nil {
+	p1.idx = newIDIndex(p1.special, hist)
+	if err := pass(p1, report); err != nil {
 		return nil, err
 	}
 	// References and the plan's checks against the tables, with the
 	// premises rows they need.
-	refs, err := roster.NewTable(roster.KindPremises, p1.refRows, roster.Options{File: premises.File})
+	refs, err := roster.NewTable(roster.KindPremises, p1.refRows, roster.Options{File: file})
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +139,7 @@ func DrawStream(ctx context.Context, plan *Plan, premises RowSource, inspectors,
 	if err != nil {
 		return nil, err
 	}
-	targeted, err := roster.NewTable(roster.KindPremises, p1.targetRows, roster.Options{File: premises.File})
+	targeted, err := roster.NewTable(roster.KindPremises, p1.targetRows, roster.Options{File: file})
 	if err != nil {
 		return nil, err
 	}
@@ -163,15 +177,16 @@ func DrawStream(ctx context.Context, plan *Plan, premises RowSource, inspectors,
 
 	// Pass 2: priorities, the k best of each stratum, and the check that
 	// the rows are those of pass 1.
-	p2 := newStreamPass(plan, hist, premises.File, opt.Workers)
+	p2 := newStreamPass(plan, hist, file, opt.Workers)
 	p2.fpSeed = fpSeed
 	p2.key = res.Key
 	p2.final = final
+	p2.idx = p1.idx
 	p2.quotas = make([]int, len(res.Strata))
 	for i := range res.Strata {
 		p2.quotas[i] = res.Strata[i].Quota
 	}
-	if err := p2.run(ctx, premises.Rows(), report); err != nil {
+	if err := pass(p2, report); err != nil {
 		return nil, err
 	}
 	if p2.fp != p1.fp || p2.rows != p1.rows || p2.unknown > 0 || !sameCounts(res.Strata, p2.strata) {
@@ -192,7 +207,7 @@ func DrawStream(ctx context.Context, plan *Plan, premises RowSource, inspectors,
 	}
 	kept = append(kept, p1.targetRows...)
 	// A targeted premises may also be selected within its quota.
-	keptTable, err := roster.NewTable(roster.KindPremises, dedupRows(kept), roster.Options{File: premises.File})
+	keptTable, err := roster.NewTable(roster.KindPremises, dedupRows(kept), roster.Options{File: file})
 	if err != nil {
 		return nil, err
 	}
@@ -354,6 +369,8 @@ type streamPass struct {
 	// special flags the ids of rows to keep: premises named by the
 	// conflicts or history tables, and targeted premises.
 	special map[string]uint8
+	// idx lists the ids of special and history rows in id order.
+	idx *idIndex
 
 	// Pass 2 only: the final stratum of each stratum key, and the heaps'
 	// bounds (the quotas).
@@ -401,6 +418,7 @@ type passWorker struct {
 	tree       roster.TreeBuilder
 	fp         maphash.Hash
 	index      map[string]int // pass 1: stratum key → strata
+	cur        int            // position in p.idx.ids (see lookup)
 	keys       []string
 	strata     []Stratum
 	unknown    int
@@ -418,6 +436,20 @@ type batchJob struct {
 	done chan struct{}
 }
 
+// newWorker returns a worker of the pass with empty results.
+func (s *streamPass) newWorker() *passWorker {
+	w := &passWorker{p: s, index: map[string]int{}}
+	w.fp.SetSeed(s.fpSeed)
+	if s.final != nil {
+		w.strata = make([]Stratum, len(s.quotas))
+		w.heaps = make([]candHeap, len(s.quotas))
+		for i, k := range s.quotas {
+			w.heaps[i].k = k
+		}
+	}
+	return w
+}
+
 func (s *streamPass) run(ctx context.Context, rows iter.Seq2[roster.Row, error], report func(Phase, int, int)) error {
 	phase := PhaseScope
 	if s.final != nil {
@@ -431,20 +463,15 @@ func (s *streamPass) run(ctx context.Context, rows iter.Seq2[roster.Row, error],
 	workers := make([]*passWorker, s.workers)
 	var wg sync.WaitGroup
 	for wi := range workers {
-		w := &passWorker{p: s, index: map[string]int{}}
-		w.fp.SetSeed(s.fpSeed)
-		if s.final != nil {
-			w.strata = make([]Stratum, len(s.quotas))
-			w.heaps = make([]candHeap, len(s.quotas))
-			for i, k := range s.quotas {
-				w.heaps[i].k = k
-			}
-		}
+		w := s.newWorker()
 		workers[wi] = w
 		wg.Go(func() {
 			for j := range jobs {
 				w.tree = roster.TreeBuilder{}
 				w.fp.Reset()
+				if len(j.rows) > 0 {
+					w.seek(j.rows[0].ID)
+				}
 				for _, r := range j.rows {
 					w.buf = r.AppendLeaf(w.buf[:0])
 					w.fp.Write(w.buf)
@@ -499,11 +526,7 @@ func (s *streamPass) run(ctx context.Context, rows iter.Seq2[roster.Row, error],
 			continue
 		}
 		if s.rows > 0 && row.ID <= last {
-			e := fmt.Errorf("%w: id %q follows %q (line %d)", roster.ErrOrder, row.ID, last, lastLine)
-			if row.ID == last {
-				e = fmt.Errorf("%w (first on line %d)", roster.ErrDuplicateID, lastLine)
-			}
-			s.errs.Errs = append(s.errs.Errs, &roster.RowError{File: s.file, Line: row.Line, Field: "id", Value: row.ID, Err: e})
+			s.errs.Errs = append(s.errs.Errs, s.orderError(row.ID, row.Line, last, lastLine))
 			stop = true
 			break
 		}
@@ -599,8 +622,10 @@ func (s *streamPass) asRowError(err error) *roster.RowError {
 // 2, offers it to its stratum's heap.
 func (w *passWorker) classify(row roster.Row) {
 	s, plan := w.p, w.p.plan
-	if len(s.special) > 0 {
-		if f := s.special[row.ID]; f != 0 {
+	var past []int32
+	if k := w.lookup(row.ID); k >= 0 {
+		past = s.idx.past[k]
+		if f := s.idx.flags[k]; f != 0 && s.final == nil {
 			if f&keepRef != 0 {
 				w.refRows = append(w.refRows, roster.Row{ID: row.ID, Line: row.Line})
 			}
@@ -612,7 +637,6 @@ func (w *passWorker) classify(row roster.Row) {
 	if why, _ := plan.scopeOf(row); why != OutOfScopeNone {
 		return
 	}
-	past := s.hist.byID[row.ID]
 	cooling := plan.Cooldown.On() && s.hist.count(past, plan.Date, plan.Cooldown.Days) >= plan.Cooldown.Max
 	w.buf = appendStratumKey(w.buf[:0], plan, row)
 	var si int
@@ -646,4 +670,276 @@ func (w *passWorker) classify(row roster.Row) {
 	}
 	overdue := plan.CoverageDays > 0 && s.hist.count(past, plan.Date, plan.CoverageDays) == 0
 	w.heaps[si].offer(cand{p: s.key.Priority(row.ID), overdue: overdue, row: row})
+}
+
+// RangeSource is a premises roster read as a stream that can be read in
+// ranges of rows, so that several goroutines produce rows at once (a
+// generator whose row i depends on i alone, or a file with an index of
+// row offsets).
+type RangeSource struct {
+	// File names the input in errors.
+	File string
+	// N is the number of rows.
+	N int64
+	// Rows returns rows lo to hi-1 (0-based positions in the roster,
+	// in ascending order of id bytes), anew at each call.
+	// [DrawStreamRanges] calls it from several goroutines at once, for
+	// ranges that cover 0 to N-1 in each of two passes, and requires
+	// the same rows both times. A range must give exactly hi-lo rows
+	// (row errors aside).
+	Rows func(lo, hi int64) iter.Seq2[roster.Row, error]
+}
+
+// ErrRangeSize is returned by [DrawStreamRanges] when a range of the
+// source did not give the number of rows asked for.
+var ErrRangeSize = errors.New("random: a range of the premises rows did not give the rows asked for")
+
+// DrawStreamRanges is [DrawStream] over a source read in ranges: each
+// pass has Options.Workers goroutines (GOMAXPROCS by default) produce,
+// hash and classify ranges of rows at once, where DrawStream has one
+// goroutine produce every row. The ranges are aligned runs of a power
+// of two rows, so each range's leaves form a complete subtree of the
+// premises tree and the root is the tree over the range roots, as in
+// [roster.Table.Root]. The order of ids is checked within each range
+// and across the boundary of consecutive ranges; the errors, their
+// order and the result are those DrawStream gives on the same rows.
+func DrawStreamRanges(ctx context.Context, plan *Plan, premises RangeSource, inspectors, conflicts, history *roster.Table, seed []byte, opt Options) (*StreamResult, error) {
+	if premises.Rows == nil {
+		return nil, errors.New("random: no premises rows")
+	}
+	if premises.N < 0 || uint64(premises.N) > uint64(math.MaxInt) {
+		return nil, fmt.Errorf("random: %s: %d premises rows: out of range", premises.File, premises.N)
+	}
+	pass := func(s *streamPass, report func(Phase, int, int)) error {
+		return s.runRanges(ctx, premises, report)
+	}
+	return drawStream(ctx, plan, premises.File, pass, inspectors, conflicts, history, seed, opt)
+}
+
+// rangeChunk is what a worker found in one range of streamBatch rows.
+type rangeChunk struct {
+	root                roster.Hash
+	fp                  uint64
+	rows                int // rows without an error
+	firstID, lastID     string
+	firstLine, lastLine int
+	errs                []*roster.RowError
+	pre                 int  // errs before the first row without an error
+	stop                bool // the range ended on an error that ends the pass
+}
+
+// runRanges is run over a RangeSource: workers take ranges of
+// streamBatch rows in turn; the calling goroutine reports progress and
+// then walks the ranges in order, collecting their errors as run would
+// have met them, checking the order across boundaries and merging the
+// range roots and fingerprints.
+func (s *streamPass) runRanges(ctx context.Context, src RangeSource, report func(Phase, int, int)) error {
+	phase := PhaseScope
+	if s.final != nil {
+		phase = PhasePriorities
+	}
+	report(phase, 0, 0)
+	n := int(src.N)
+	nchunks := (n + streamBatch - 1) / streamBatch
+	chunks := make([]rangeChunk, nchunks)
+	var next, stopAt atomic.Int64
+	stopAt.Store(int64(nchunks))
+	lower := func(c int64) {
+		for {
+			old := stopAt.Load()
+			if c >= old || stopAt.CompareAndSwap(old, c) {
+				return
+			}
+		}
+	}
+	progress := make(chan int, 4*s.workers)
+	workers := make([]*passWorker, s.workers)
+	var wg sync.WaitGroup
+	for wi := range workers {
+		w := s.newWorker()
+		workers[wi] = w
+		wg.Go(func() {
+			for {
+				c := next.Add(1) - 1
+				if c >= int64(nchunks) || c > stopAt.Load() || ctx.Err() != nil {
+					return
+				}
+				lo := int(c) * streamBatch
+				hi := min(n, lo+streamBatch)
+				if w.runRange(&chunks[c], src.Rows(int64(lo), int64(hi))) {
+					lower(c)
+				}
+				progress <- hi - lo
+			}
+		})
+	}
+	go func() {
+		wg.Wait()
+		close(progress)
+	}()
+	done := 0
+	for d := range progress {
+		if (done+d)/ProgressEvery != done/ProgressEvery {
+			report(phase, done+d, 0)
+		}
+		done += d
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	var tree roster.TreeBuilder
+	var fp maphash.Hash
+	fp.SetSeed(s.fpSeed)
+	var b [8]byte
+	var last string
+	lastLine := 0
+	var sizeErr error
+	add := func(errs []*roster.RowError) bool {
+		for _, e := range errs {
+			s.errs.Errs = append(s.errs.Errs, e)
+			if len(s.errs.Errs) >= roster.MaxErrors {
+				return true
+			}
+		}
+		return false
+	}
+	for c := range chunks {
+		ch := &chunks[c]
+		if add(ch.errs[:ch.pre]) {
+			break
+		}
+		if ch.rows > 0 && s.rows > 0 && ch.firstID <= last {
+			s.errs.Errs = append(s.errs.Errs, s.orderError(ch.firstID, ch.firstLine, last, lastLine))
+			break
+		}
+		if add(ch.errs[ch.pre:]) || ch.stop {
+			break
+		}
+		if ch.rows > 0 {
+			last, lastLine = ch.lastID, ch.lastLine
+		}
+		s.rows += ch.rows
+		if want := min(n, (c+1)*streamBatch) - c*streamBatch; ch.rows != want && sizeErr == nil && len(ch.errs) == 0 {
+			sizeErr = fmt.Errorf("%w: %s: rows %d to %d gave %d rows", ErrRangeSize, s.file, c*streamBatch, c*streamBatch+want-1, ch.rows)
+		}
+		tree.AddLeafHash(ch.root)
+		binary.LittleEndian.PutUint64(b[:], ch.fp)
+		fp.Write(b[:])
+	}
+	if len(s.errs.Errs) > 0 {
+		return &s.errs
+	}
+	if sizeErr != nil {
+		return sizeErr
+	}
+	s.root, s.fp = tree.Root(), fp.Sum64()
+	s.merge(workers)
+	report(phase, s.rows, s.rows)
+	return nil
+}
+
+// runRange hashes, fingerprints and classifies one range of rows into
+// ch. It reports whether the range ended on an error that ends the
+// pass: an id out of order, or roster.MaxErrors errors.
+func (w *passWorker) runRange(ch *rangeChunk, rows iter.Seq2[roster.Row, error]) bool {
+	s := w.p
+	w.tree = roster.TreeBuilder{}
+	w.fp.Reset()
+	for row, err := range rows {
+		if err != nil {
+			ch.errs = append(ch.errs, s.asRowError(err))
+			if ch.rows == 0 {
+				ch.pre++
+			}
+			if len(ch.errs) >= roster.MaxErrors {
+				ch.stop = true
+				break
+			}
+			continue
+		}
+		if ch.rows > 0 && row.ID <= ch.lastID {
+			ch.errs = append(ch.errs, s.orderError(row.ID, row.Line, ch.lastID, ch.lastLine))
+			ch.stop = true
+			break
+		}
+		if ch.rows == 0 {
+			ch.firstID, ch.firstLine = row.ID, row.Line
+			w.seek(row.ID)
+		}
+		ch.lastID, ch.lastLine = row.ID, row.Line
+		ch.rows++
+		w.buf = row.AppendLeaf(w.buf[:0])
+		w.fp.Write(w.buf)
+		if s.final == nil {
+			w.tree.AddLeaf(w.buf)
+		}
+		w.classify(row)
+	}
+	ch.root, ch.fp = w.tree.Root(), w.fp.Sum64()
+	return ch.stop
+}
+
+// orderError is the error of a row whose id does not follow the id of
+// the row before it.
+func (s *streamPass) orderError(id string, line int, last string, lastLine int) *roster.RowError {
+	e := fmt.Errorf("%w: id %q follows %q (line %d)", roster.ErrOrder, id, last, lastLine)
+	if id == last {
+		e = fmt.Errorf("%w (first on line %d)", roster.ErrDuplicateID, lastLine)
+	}
+	return &roster.RowError{File: s.file, Line: line, Field: "id", Value: id, Err: e}
+}
+
+// idIndex lists in id order the premises ids that need more than the
+// row: those the conflicts or history tables name or the plan targets,
+// with their flags (keepRef, keepTarget) and history rows. Within a
+// batch or a range the rows come in id order, so a worker finds each
+// row's entry by moving a cursor forward (one comparison a row, the
+// list read in order) rather than by looking the id up in two maps,
+// which at 10^8 rows means two cache misses a row.
+type idIndex struct {
+	ids   []string
+	flags []uint8
+	past  [][]int32
+}
+
+func newIDIndex(special map[string]uint8, hist *historyIndex) *idIndex {
+	ids := make([]string, 0, len(special)+len(hist.byID))
+	for id := range special {
+		ids = append(ids, id)
+	}
+	for id := range hist.byID {
+		if _, ok := special[id]; !ok {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids) // the order of the maps does not matter
+	x := &idIndex{ids: ids, flags: make([]uint8, len(ids)), past: make([][]int32, len(ids))}
+	for k, id := range ids {
+		x.flags[k] = special[id]
+		x.past[k] = hist.byID[id]
+	}
+	return x
+}
+
+// seek puts the worker's cursor at the first listed id not below id.
+func (w *passWorker) seek(id string) {
+	w.cur, _ = slices.BinarySearch(w.p.idx.ids, id)
+}
+
+// lookup returns the position of id in the list, or -1. Ids asked for
+// in ascending order after a seek cost one comparison each; an id
+// below the cursor's is found by a new seek.
+func (w *passWorker) lookup(id string) int {
+	ids := w.p.idx.ids
+	if w.cur > 0 && ids[w.cur-1] >= id {
+		w.seek(id)
+	}
+	for w.cur < len(ids) && ids[w.cur] < id {
+		w.cur++
+	}
+	if w.cur < len(ids) && ids[w.cur] == id {
+		return w.cur
+	}
+	return -1
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"iter"
+	"log"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -149,6 +150,34 @@ func (s synth) Premises() iter.Seq2[roster.Row, error] {
 }
 
 func (s synth) source() RowSource { return RowSource{File: "synthetic", Rows: s.Premises} }
+
+// rangeSource serves the same rows in ranges: row i is made from i
+// alone, so any goroutine can make any range.
+func (s synth) rangeSource() RangeSource {
+	reg := s.regions()
+	return RangeSource{File: "synthetic", N: int64(s.premises), Rows: func(lo, hi int64) iter.Seq2[roster.Row, error] {
+		return func(yield func(roster.Row, error) bool) {
+			for i := lo; i < hi; i++ {
+				if !yield(s.premisesRow(int(i), reg), nil) {
+					return
+				}
+			}
+		}
+	}}
+}
+
+// tableRanges serves a table's rows in ranges.
+func tableRanges(file string, t *roster.Table) RangeSource {
+	return RangeSource{File: file, N: int64(t.Len()), Rows: func(lo, hi int64) iter.Seq2[roster.Row, error] {
+		return func(yield func(roster.Row, error) bool) {
+			for i := lo; i < hi; i++ {
+				if !yield(t.At(int(i)), nil) {
+					return
+				}
+			}
+		}
+	}}
+}
 
 func (s synth) inspectorID(j int) string { return fmt.Sprintf("WJ%08d", j) }
 
@@ -355,6 +384,9 @@ func TestDrawStreamEqualsDraw(t *testing.T) {
 				got, err := DrawStream(context.Background(), plan, s.source(), insp, conf, hist, seed, Options{Workers: workers})
 				require.NoError(t, err)
 				requireSameDraw(t, want, got)
+				got, err = DrawStreamRanges(context.Background(), plan, s.rangeSource(), insp, conf, hist, seed, Options{Workers: workers})
+				require.NoError(t, err)
+				requireSameDraw(t, want, got)
 			}
 		})
 	}
@@ -373,11 +405,16 @@ func TestDrawStreamVectors(t *testing.T) {
 					}
 				}
 			}}
+			want, err := os.ReadFile(filepath.Join(testdata, v.dir, "expected-view.json"))
+			require.NoError(t, err)
 			got, err := DrawStream(context.Background(), plan, src, set.Inspectors, set.Conflicts, set.History, v.seed, Options{})
 			require.NoError(t, err)
 			b, err := got.View().Encode()
 			require.NoError(t, err)
-			want, err := os.ReadFile(filepath.Join(testdata, v.dir, "expected-view.json"))
+			require.Equal(t, string(want), string(b))
+			got, err = DrawStreamRanges(context.Background(), plan, tableRanges("premises.csv", set.Premises), set.Inspectors, set.Conflicts, set.History, v.seed, Options{})
+			require.NoError(t, err)
+			b, err = got.View().Encode()
 			require.NoError(t, err)
 			require.Equal(t, string(want), string(b))
 		})
@@ -498,7 +535,14 @@ func memPeak(f func()) (peakInuse, sys uint64) {
 
 // TestDrawStreamLarge draws over 10^7 synthetic premises (behind
 // -doublerandom.large) and checks the memory target: 256 MiB.
-func TestDrawStreamLarge(t *testing.T) {
+// DOUBLERANDOM_STREAM_N sets another number of premises.
+func TestDrawStreamLarge(t *testing.T) { testDrawStreamLarge(t, false) }
+
+// TestDrawStreamRangesLarge is TestDrawStreamLarge with the rows made
+// in ranges on every core (DrawStreamRanges).
+func TestDrawStreamRangesLarge(t *testing.T) { testDrawStreamLarge(t, true) }
+
+func testDrawStreamLarge(t *testing.T, ranges bool) {
 	if !large() {
 		t.Skip("behind -doublerandom.large or DOUBLERANDOM_LARGE=1")
 	}
@@ -510,6 +554,16 @@ func TestDrawStreamLarge(t *testing.T) {
 	}
 	s := synth{premises: n, inspectors: 20_000, counties: 2000, seed: 7, history: 1000, conflicts: 5000}
 	plan := synthPlan(t, "1%", 2000, s.targets(3))
+	if os.Getenv("DOUBLERANDOM_STREAM_BOUNDED") != "" {
+		// The radiation rule selects 100% with no maximum, so Σk grows
+		// with n (about 0.5% of the rows); this caps it, so that the
+		// memory measured is the passes' and not the selection's.
+		src := strings.Replace(string(plan.Bytes()), `"ratio": "100%"}`, `"ratio": "100%", "max": 2000}`, 1)
+		require.NotEqual(t, string(plan.Bytes()), src)
+		var err error
+		plan, err = ParsePlan([]byte(src))
+		require.NoError(t, err)
+	}
 	insp := s.inspectorTable(t)
 	conf, hist := s.historyTables(t)
 	runtime.GC()
@@ -520,12 +574,200 @@ func TestDrawStreamLarge(t *testing.T) {
 	var res *StreamResult
 	var err error
 	start := time.Now()
+	var phases []string // when each phase ended
+	opt := Options{Progress: func(p Progress) {
+		if p.Total > 0 && p.Done == p.Total {
+			phases = append(phases, fmt.Sprintf("%v %v", p.Phase, time.Since(start).Round(time.Millisecond)))
+		}
+	}}
 	peak, sys := memPeak(func() {
-		res, err = DrawStream(context.Background(), plan, s.source(), insp, conf, hist, []byte("large"), Options{})
+		if ranges {
+			res, err = DrawStreamRanges(context.Background(), plan, s.rangeSource(), insp, conf, hist, []byte("large"), opt)
+		} else {
+			res, err = DrawStream(context.Background(), plan, s.source(), insp, conf, hist, []byte("large"), opt)
+		}
 	})
+	t.Logf("phases ended: %s", strings.Join(phases, ", "))
 	require.NoError(t, err)
-	t.Logf("%d premises: %v, %d selected, peak HeapInuse %.1f MiB, Sys %.1f MiB", n, time.Since(start).Round(time.Millisecond),
-		len(res.Selected), float64(peak)/(1<<20), float64(sys)/(1<<20))
+	t.Logf("%d premises (ranges %v): %v, %d selected, key %x, peak HeapInuse %.1f MiB, Sys %.1f MiB", n, ranges, time.Since(start).Round(time.Millisecond),
+		len(res.Selected), res.Key[:8], float64(peak)/(1<<20), float64(sys)/(1<<20))
 	require.Equal(t, n, res.Rows)
-	require.LessOrEqual(t, sys, uint64(256<<20), "memory target for 10^7 premises")
+	if n <= 10_000_000 {
+		require.LessOrEqual(t, sys, uint64(256<<20), "memory target for 10^7 premises")
+	} else {
+		require.LessOrEqual(t, sys, uint64(1<<30), "memory target for 2x10^8 premises")
+	}
+}
+
+// TestDrawStreamRangesErrors injects the same faults into a RowSource
+// and a RangeSource over three ranges and more: DrawStreamRanges must
+// return the error DrawStream returns, byte for byte, wherever the
+// fault falls relative to the range boundaries.
+func TestDrawStreamRangesErrors(t *testing.T) {
+	s := synth{premises: 3*streamBatch + 5, inspectors: 60, counties: 2, seed: 10, history: 7, conflicts: 40}
+	plan := synthPlan(t, "2%", 0, s.targets(1))
+	insp := s.inspectorTable(t)
+	conf, hist := s.historyTables(t)
+	seed := []byte("seed")
+	reg := s.regions()
+	type fault func(i int, r roster.Row) (roster.Row, error)
+	sources := func(f fault) (RowSource, RangeSource) {
+		rng := RangeSource{File: "p.csv", N: int64(s.premises), Rows: func(lo, hi int64) iter.Seq2[roster.Row, error] {
+			return func(yield func(roster.Row, error) bool) {
+				for i := int(lo); i < int(hi); i++ {
+					if !yield(f(i, s.premisesRow(i, reg))) {
+						return
+					}
+				}
+			}
+		}}
+		seq := RowSource{File: "p.csv", Rows: func() iter.Seq2[roster.Row, error] {
+			return func(yield func(roster.Row, error) bool) {
+				for i := range s.premises {
+					if !yield(f(i, s.premisesRow(i, reg))) {
+						return
+					}
+				}
+			}
+		}}
+		return seq, rng
+	}
+	setID := func(at map[int]int) fault {
+		return func(i int, r roster.Row) (roster.Row, error) {
+			if j, ok := at[i]; ok {
+				r.ID = premisesID(j)
+			}
+			return r, nil
+		}
+	}
+	bad := func(pred func(i int) bool) fault {
+		return func(i int, r roster.Row) (roster.Row, error) {
+			if pred(i) {
+				return roster.Row{}, &roster.RowError{Line: i + 2, Field: "risk", Value: "Z", Err: roster.ErrBadValue}
+			}
+			return r, nil
+		}
+	}
+	b := streamBatch
+	for _, tc := range []struct {
+		name string
+		f    fault
+		is   error
+	}{
+		{"order inside a range", setID(map[int]int{b + 10: 3}), roster.ErrOrder},
+		{"order across a boundary", setID(map[int]int{2 * b: 5}), roster.ErrOrder},
+		{"duplicate across a boundary", setID(map[int]int{b: b - 1}), roster.ErrDuplicateID},
+		{"last row of a range too high", setID(map[int]int{b - 1: b + 3}), roster.ErrOrder},
+		{"two order errors, the first wins", setID(map[int]int{2*b + 7: 1, b + 1: 0}), roster.ErrOrder},
+		{"row errors then order", func(i int, r roster.Row) (roster.Row, error) {
+			if i == b || i == b+1 {
+				return bad(func(int) bool { return true })(i, r)
+			}
+			return setID(map[int]int{b + 2: 2})(i, r)
+		}, roster.ErrOrder},
+		{"a range of errors only", bad(func(i int) bool { return i >= b && i < 2*b }), roster.ErrBadValue},
+		{"too many errors across ranges", bad(func(i int) bool { return i%b >= b-60 }), roster.ErrBadValue},
+		{"errors after the first row", bad(func(i int) bool { return i%b == 5 }), roster.ErrBadValue},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			seq, rng := sources(tc.f)
+			_, want := DrawStream(context.Background(), plan, seq, insp, conf, hist, seed, Options{})
+			require.ErrorIs(t, want, tc.is)
+			for _, workers := range []int{1, 2, 5} {
+				_, err := DrawStreamRanges(context.Background(), plan, rng, insp, conf, hist, seed, Options{Workers: workers})
+				require.ErrorIs(t, err, tc.is)
+				require.Equal(t, want.Error(), err.Error(), "workers=%d", workers)
+			}
+		})
+	}
+
+	t.Run("short range", func(t *testing.T) {
+		rng := s.rangeSource()
+		rows := rng.Rows
+		rng.Rows = func(lo, hi int64) iter.Seq2[roster.Row, error] {
+			if lo == int64(b) {
+				hi--
+			}
+			return rows(lo, hi)
+		}
+		_, err := DrawStreamRanges(context.Background(), plan, rng, insp, conf, hist, seed, Options{})
+		require.ErrorIs(t, err, ErrRangeSize)
+		require.Contains(t, err.Error(), "synthetic")
+	})
+	t.Run("changed", func(t *testing.T) {
+		var calls atomic.Int32
+		rng := s.rangeSource()
+		rows := rng.Rows
+		rng.Rows = func(lo, hi int64) iter.Seq2[roster.Row, error] {
+			n := calls.Add(1)
+			return func(yield func(roster.Row, error) bool) {
+				for r := range rows(lo, hi) {
+					if n > 4 && lo == 0 && strings.HasSuffix(r.ID[:17], "7") {
+						r = r.With(roster.AttrRisk, "D")
+					}
+					if !yield(r, nil) {
+						return
+					}
+				}
+			}
+		}
+		_, err := DrawStreamRanges(context.Background(), plan, rng, insp, conf, hist, seed, Options{})
+		require.ErrorIs(t, err, ErrStreamChanged)
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := DrawStreamRanges(ctx, plan, s.rangeSource(), insp, conf, hist, seed, Options{})
+		require.ErrorIs(t, err, context.Canceled)
+	})
+	t.Run("bad source", func(t *testing.T) {
+		_, err := DrawStreamRanges(context.Background(), plan, RangeSource{}, insp, conf, hist, seed, Options{})
+		require.Error(t, err)
+		rng := s.rangeSource()
+		rng.N = -1
+		_, err = DrawStreamRanges(context.Background(), plan, rng, insp, conf, hist, seed, Options{})
+		require.Error(t, err)
+	})
+}
+
+// ExampleDrawStreamRanges draws the county-7 test vector with the
+// premises served in ranges, as a generator or an indexed file would
+// serve them on several goroutines: the key and the selections are
+// those of Draw.
+func ExampleDrawStreamRanges() {
+	set, err := roster.LoadDir("../testdata/dr1-county-7", roster.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	plan, err := LoadPlan("../testdata/dr1-county-7/plan.json")
+	if err != nil {
+		log.Fatal(err)
+	}
+	seed, err := DiceSeed("2023 7331 1281 5921 1123")
+	if err != nil {
+		log.Fatal(err)
+	}
+	premises := RangeSource{File: "premises.csv", N: int64(set.Premises.Len()),
+		Rows: func(lo, hi int64) iter.Seq2[roster.Row, error] {
+			return func(yield func(roster.Row, error) bool) {
+				for i := lo; i < hi; i++ {
+					if !yield(set.Premises.At(int(i)), nil) {
+						return
+					}
+				}
+			}
+		}}
+	res, err := DrawStreamRanges(context.Background(), plan, premises, set.Inspectors, set.Conflicts, set.History, seed, Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("rows", res.Rows, "key", res.Key)
+	for _, s := range res.Selected[:3] {
+		fmt.Println(s.ID, FormatPriority(s.Priority), s.Mark)
+	}
+	// Output:
+	// rows 56 key 4730068ff4de32c7ada5bde673866566de11d35a2aa6ac15123ebc7fa4095956
+	// 91371727B23C6F5DAF 8d220a5a5ab961b6 random
+	// 371727081235 04a1541c8cea0fe8 overdue
+	// 913717274F3H1AGGH4 3b5f8b2ee15a028b overdue
 }
