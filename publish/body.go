@@ -76,8 +76,12 @@ func encodeBody(v any) ([]byte, error) {
 }
 
 // decodeBody reads a body strictly into v: one JSON object, no unknown
-// fields, no key repeated in any object, nothing after it.
+// fields, no key repeated in any object, no escape of half a surrogate
+// pair (which encoding/json would read as U+FFFD), nothing after it.
 func decodeBody(b []byte, v any) error {
+	if err := roster.CheckJSONEscapes(b); err != nil {
+		return err
+	}
 	if err := checkDuplicateKeys(b); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package publish
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,4 +138,21 @@ func TestLifecycle(t *testing.T) {
 	require.Equal(t, 2, rep.Draws[0].Substitutions)
 	require.Equal(t, []string{agencyName, witnessName}, rep.Signers)
 	t.Log(rep.String())
+}
+
+// A body is read strictly: a repeated key or an escape of half a
+// surrogate pair is malformed, not silently resolved.
+func TestParseBodyStrict(t *testing.T) {
+	for name, body := range map[string]string{
+		"repeated key":   `{"kind":"redraw","kind":"redraw"}`,
+		"lone surrogate": `{"kind":"redraw","published":"2026-11-23T01:00:00Z","draw":"` + strings.Repeat("0", 64) + `","reason":"\ud800"}`,
+		"trailing data":  `{"kind":"redraw"} {}`,
+	} {
+		_, err := ParseBody(&Document{Kind: KindAmendment, Body: []byte(body + "\n")})
+		require.ErrorIs(t, err, ErrMalformed, name)
+	}
+	// The same amendment with a real character parses.
+	ok := `{"kind":"redraw","published":"2026-11-23T01:00:00Z","draw":"` + strings.Repeat("0", 64) + `","reason":"\u75c5"}`
+	_, err := ParseBody(&Document{Kind: KindAmendment, Body: []byte(ok + "\n")})
+	require.NoError(t, err)
 }
