@@ -152,7 +152,7 @@ func benchTeams(b *testing.B) {
 	require.NoError(b, base.staffTeams(context.Background(), runtime.GOMAXPROCS(0), func(Phase, int, int) {}))
 	pairs := 0
 	for _, sel := range base.Selected {
-		pairs += len(sel.Eligible)
+		pairs += sel.EligibleCount
 	}
 	b.Logf("%d selected, %d inspectors, %d (premises, inspector) pairs in E(p)", len(base.Selected), set.Inspectors.Len(), pairs)
 	fresh := func() *Result {

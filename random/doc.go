@@ -34,12 +34,13 @@
 // A [Result] keeps what later steps need: per stratum its figures and
 // its full rank order ([Stratum]); per premises row why it was out of
 // scope, excluded, or where it ranked ([PremisesOutcome]); per selected
-// premises E(p) in (Q, id) order, the team or a precise reason it is
-// unstaffed ([Selection], [UnstaffedReason]); per inspector the capacity
-// left ([InspectorLoad]); and why an inspector is not eligible for a
-// premises ([Result.WhyIneligible]). [Result.View] is the JSON view of
-// protocol §7, whose bytes ([View.Encode]) are frozen; [ParseView] reads
-// one back.
+// premises |E(p)| and the first candidates of E(p) in (Q, id) order
+// (all of it through [Result.EligibleFor]), the team or a precise
+// reason it is unstaffed ([Selection], [UnstaffedReason]); per
+// inspector the capacity left ([InspectorLoad]); and why an inspector
+// is not eligible for a premises ([Result.WhyIneligible]).
+// [Result.View] is the JSON view of protocol §7, whose bytes
+// ([View.Encode]) are frozen; [ParseView] reads one back.
 //
 // # After the draw, and before it
 //

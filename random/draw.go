@@ -101,7 +101,8 @@ func (m *Mark) UnmarshalText(b []byte) error {
 
 // Result is everything a draw decided, with the data that later steps
 // need: the JSON view ([Result.View]) and the signed draw record,
-// substitutions (E(p) in (Q, id) order and the capacity left), and
+// substitutions (|E(p)| and its first candidates in (Q, id) order, all
+// of E(p) through [Result.EligibleFor], and the capacity left), and
 // explanations to a business owner or an inspector (why a premises was
 // out of scope, excluded, not reached by its quota; why an inspector was
 // not eligible). All indexes into tables are row positions in id order
@@ -227,8 +228,16 @@ type Selection struct {
 	Target int
 	// Rule is the index of the team rule that matched, -1 if none.
 	Rule int
-	// Eligible is E(p), the eligible inspectors in ascending (Q, id)
-	// order, capacity not considered.
+	// EligibleCount is |E(p)|, the number of eligible inspectors,
+	// capacity not considered (0 when no team rule matched).
+	EligibleCount int
+	// Eligible holds the first min(|E(p)|, 2*size+8) candidates of E(p)
+	// in ascending (Q, id) order, capacity not considered, where size is
+	// the matched team rule's size: the candidates the team is most
+	// likely drawn from. When len(Eligible) == EligibleCount it is all
+	// of E(p); [Result.EligibleFor] returns all of it in any case. A
+	// prefix is kept rather than E(p) because E(p) can hold every
+	// inspector of the county for each selected premises.
 	Eligible []Candidate
 	// Team lists the members in the order they were added; it is nil
 	// when the premises is unstaffed.

@@ -40,7 +40,7 @@ func Example_draw() {
 		if s.Unstaffed != random.Staffed {
 			team = "unstaffed: " + s.Unstaffed.Code() + " (" + s.Unstaffed.String() + ")"
 		}
-		fmt.Println(s.ID, random.FormatPriority(s.Priority), s.Mark, len(s.Eligible), team)
+		fmt.Println(s.ID, random.FormatPriority(s.Priority), s.Mark, s.EligibleCount, team)
 	}
 	// Output:
 	// key 4730068ff4de32c7ada5bde673866566de11d35a2aa6ac15123ebc7fa4095956

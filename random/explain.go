@@ -186,7 +186,7 @@ func (r *Result) Explain(id string) (*Explanation, error) {
 		if s.Rule >= 0 {
 			e.TeamSize = plan.Teams[s.Rule].Size
 		}
-		e.EligibleInspectors = len(s.Eligible)
+		e.EligibleInspectors = s.EligibleCount
 		if s.Team != nil {
 			e.Team = s.TeamIDs()
 		}
@@ -556,7 +556,8 @@ func (r *Result) ExplainInspector(premises, inspector string) (*InspectorExplana
 			e.UsedBefore++
 		}
 	}
-	e.Candidate = slices.IndexFunc(sel.Eligible, func(c Candidate) bool { return c.Inspector == i })
+	elig := r.selectionEligible(sel) // all of E(p), not the kept prefix
+	e.Candidate = slices.IndexFunc(elig, func(c Candidate) bool { return c.Inspector == i })
 	e.TeamPosition = slices.IndexFunc(sel.Team, func(c Candidate) bool { return c.Inspector == i })
 	switch {
 	case e.TeamPosition >= 0:
@@ -574,7 +575,7 @@ func (r *Result) ExplainInspector(premises, inspector string) (*InspectorExplana
 		rule := &plan.Teams[sel.Rule]
 		n := len(rule.Units)
 		for _, m := range sel.Team[len(rule.Units):] {
-			if slices.IndexFunc(sel.Eligible, func(c Candidate) bool { return c.Inspector == m.Inspector }) < e.Candidate {
+			if slices.IndexFunc(elig, func(c Candidate) bool { return c.Inspector == m.Inspector }) < e.Candidate {
 				n++
 			}
 		}

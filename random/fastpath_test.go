@@ -46,19 +46,15 @@ func TestFastPathsEqualPlain(t *testing.T) {
 
 		// E(p) by a plain scan of every inspector.
 		for _, sel := range one.Selected {
-			var want []Candidate
-			for i, row := range insp.Rows() {
-				if one.WhyIneligible(sel.Premises, i) == EligibleInspector {
-					want = append(want, Candidate{Inspector: i, ID: row.ID, Q: one.Key.InspectorKey(sel.ID, row.ID)})
-				}
+			want := plainEligible(one, sel.Premises)
+			require.Equal(t, len(want), sel.EligibleCount, "round %d premises %s", round, sel.ID)
+			require.Equal(t, want[:len(sel.Eligible)], sel.Eligible, "round %d premises %s", round, sel.ID)
+			if sel.Rule >= 0 {
+				require.Len(t, sel.Eligible, min(len(want), prefixLen(plan.Teams[sel.Rule].Size)))
 			}
-			slices.SortFunc(want, func(a, b Candidate) int {
-				if c := cmp.Compare(a.Q, b.Q); c != 0 {
-					return c
-				}
-				return strings.Compare(a.ID, b.ID)
-			})
-			require.Equal(t, want, sel.Eligible, "round %d premises %s", round, sel.ID)
+			got, err := one.EligibleFor(sel.ID)
+			require.NoError(t, err)
+			require.Equal(t, want, got, "round %d premises %s", round, sel.ID)
 		}
 		// Priorities one by one.
 		for i, row := range set.Premises.Rows() {
@@ -71,4 +67,24 @@ func TestFastPathsEqualPlain(t *testing.T) {
 		require.NoError(t, err)
 		requireSameDraw(t, one, got)
 	}
+}
+
+// plainEligible returns E(p) of a premises row by a scan of every
+// inspector with the rules of protocol §6 ([Result.WhyIneligible]), in
+// (Q, id) order.
+func plainEligible(r *Result, premises int) []Candidate {
+	var want []Candidate
+	id := r.Set.Premises.At(premises).ID
+	for i, row := range r.Set.Inspectors.Rows() {
+		if r.WhyIneligible(premises, i) == EligibleInspector {
+			want = append(want, Candidate{Inspector: i, ID: row.ID, Q: r.Key.InspectorKey(id, row.ID)})
+		}
+	}
+	slices.SortFunc(want, func(a, b Candidate) int {
+		if c := cmp.Compare(a.Q, b.Q); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return want
 }

@@ -47,7 +47,7 @@ func checkPreflight(t *testing.T, rep *PreflightReport, r *Result) {
 	}
 	for _, s := range r.Selected {
 		if tp, ok := thin[s.ID]; ok {
-			require.Equal(t, len(s.Eligible), tp.Eligible)
+			require.Equal(t, s.EligibleCount, tp.Eligible)
 			require.NotEqual(t, Staffed, s.Unstaffed, "%s is thin but staffed", s.ID)
 		}
 	}

@@ -108,7 +108,7 @@ func (e *SubstitutionError) Unwrap() error { return e.Err }
 // those published in earlier amendments: pass them all, in ledger order) count.
 //
 // The replacement for p is the first inspector of E(p) in (Q, id) order
-// ([Selection.Eligible]) that
+// (all of E(p), as [Result.EligibleFor] gives it) that
 //
 //  1. is not and never was on p's team: neither in the team the draw
 //     gave p nor the In or Out of an earlier substitution of p;
@@ -209,7 +209,7 @@ func (r *Result) Substitute(subs []Substitution) ([]Replacement, error) {
 			needUnit = u
 		}
 		in := -1
-		for _, c := range sel.Eligible {
+		for _, c := range r.selectionEligible(sel) {
 			i := c.Inspector
 			if st.ever[i] {
 				continue

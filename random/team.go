@@ -269,21 +269,39 @@ func (idx *teamIndex) candidates(rule *TeamRule, ti int, p roster.Row) []int32 {
 	return idx.rules[ti].groups[key]
 }
 
-// eligible fills in the team rule and E(p) of one selection.
-func (r *Result) eligible(idx *teamIndex, s *Selection) {
+// prefixLen is how many candidates of E(p) a [Selection] keeps for a
+// team of the given size: enough for the team and as many again, plus
+// a few more, so that the walk of protocol §6 almost always completes
+// the team within them and the full E(p) is rarely recomputed.
+func prefixLen(size int) int { return 2*size + 8 }
+
+// candidateCmp orders candidates by (Q, id), the order of protocol §6.
+func candidateCmp(a, b Candidate) int {
+	if c := cmp.Compare(a.Q, b.Q); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
+}
+
+// eachEligible calls add with every inspector of E(p) for premises p
+// under team rule ti. With idx it considers only the inspectors of p's
+// group (see [teamIndex]); with a nil idx it applies every rule of
+// protocol §6 ([Result.eligibility]) to every inspector. Both give the
+// same E(p), in inspector row order.
+func (r *Result) eachEligible(idx *teamIndex, p roster.Row, ti int, add func(i int32, id string)) {
 	plan, insp := r.Plan, r.Set.Inspectors
-	p := r.Set.Premises.At(s.Premises)
-	s.Rule = plan.teamRule(p)
-	if s.Rule < 0 {
-		s.Unstaffed = UnstaffedNoTeamRule
+	rule := &plan.Teams[ti]
+	recent := r.rotation(p.ID)
+	if idx == nil {
+		for i, row := range insp.Rows() {
+			if r.eligibility(rule, p, recent, row) == EligibleInspector {
+				add(int32(i), row.ID)
+			}
+		}
 		return
 	}
-	rule := &plan.Teams[s.Rule]
-	recent := r.rotation(p.ID)
 	region := p.Get(roster.AttrRegion)
-	cands := idx.candidates(rule, s.Rule, p)
-	s.Eligible = make([]Candidate, 0, len(cands))
-	for _, i := range cands {
+	for _, i := range idx.candidates(rule, ti, p) {
 		// The index has applied the rules that do not depend on the
 		// premises (status, credential, specialty) and region_prefix;
 		// the rest of protocol §6 follows, as in [Result.eligibility].
@@ -299,14 +317,127 @@ func (r *Result) eligible(idx *teamIndex, s *Selection) {
 				continue
 			}
 		}
-		s.Eligible = append(s.Eligible, Candidate{Inspector: int(i), ID: row.ID, Q: r.Key.InspectorKey(p.ID, row.ID)})
+		add(i, row.ID)
 	}
-	slices.SortFunc(s.Eligible, func(a, b Candidate) int {
-		if c := cmp.Compare(a.Q, b.Q); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
+}
+
+// fullEligible returns E(p) for premises p under team rule ti, in
+// ascending (Q, id) order.
+func (r *Result) fullEligible(idx *teamIndex, p roster.Row, ti int) []Candidate {
+	var out []Candidate
+	r.eachEligible(idx, p, ti, func(i int32, id string) {
+		out = append(out, Candidate{Inspector: int(i), ID: id, Q: r.Key.InspectorKey(p.ID, id)})
 	})
+	slices.SortFunc(out, candidateCmp)
+	return out
+}
+
+// EligibleFor returns E(p), every eligible inspector of the premises
+// with the given id, in ascending (Q, id) order, capacity not
+// considered: all of it, where [Selection.Eligible] may hold only its
+// first candidates. It works for any premises of the tables, selected
+// or not; it returns nil when no team rule matches the premises, and
+// fails only for an unknown premises. It computes E(p) anew, one
+// inspector key per eligible inspector.
+func (r *Result) EligibleFor(premises string) ([]Candidate, error) {
+	p := r.Set.Premises.Index(premises)
+	if p < 0 {
+		return nil, unknownPremises(premises)
+	}
+	if si := r.Premises[p].Selected; si >= 0 {
+		return r.selectionEligible(&r.Selected[si]), nil
+	}
+	row := r.Set.Premises.At(p)
+	ti := r.Plan.teamRule(row)
+	if ti < 0 {
+		return nil, nil
+	}
+	return r.fullEligible(nil, row, ti), nil
+}
+
+// selectionEligible returns the full E(p) of a selection: s.Eligible
+// when it holds all of E(p), else E(p) computed anew.
+func (r *Result) selectionEligible(s *Selection) []Candidate {
+	if s.Rule < 0 {
+		return nil
+	}
+	if len(s.Eligible) == s.EligibleCount {
+		return s.Eligible
+	}
+	return r.fullEligible(nil, r.Set.Premises.At(s.Premises), s.Rule)
+}
+
+// eligible fills in the team rule, |E(p)| and the first candidates of
+// E(p) of one selection: it keeps the prefixLen smallest candidates by
+// (Q, id) in a bounded max-heap, so that memory does not grow with
+// |E(p)|.
+func (r *Result) eligible(idx *teamIndex, s *Selection) {
+	plan := r.Plan
+	p := r.Set.Premises.At(s.Premises)
+	s.Rule = plan.teamRule(p)
+	if s.Rule < 0 {
+		s.Unstaffed = UnstaffedNoTeamRule
+		return
+	}
+	m := prefixLen(plan.Teams[s.Rule].Size)
+	var h candidateHeap
+	r.eachEligible(idx, p, s.Rule, func(i int32, id string) {
+		s.EligibleCount++
+		h.offer(Candidate{Inspector: int(i), ID: id, Q: r.Key.InspectorKey(p.ID, id)}, m)
+	})
+	s.Eligible = h.sorted()
+}
+
+// candidateHeap is a max-heap by (Q, id) that keeps the smallest
+// candidates offered to it.
+type candidateHeap []Candidate
+
+// offer adds c when the heap holds fewer than m candidates, or replaces
+// the largest when c is smaller than it.
+func (h *candidateHeap) offer(c Candidate, m int) {
+	a := *h
+	if len(a) < m {
+		if a == nil {
+			a = make([]Candidate, 0, m)
+		}
+		a = append(a, c)
+		// Sift up.
+		for j := len(a) - 1; j > 0; {
+			parent := (j - 1) / 2
+			if candidateCmp(a[j], a[parent]) <= 0 {
+				break
+			}
+			a[j], a[parent] = a[parent], a[j]
+			j = parent
+		}
+		*h = a
+		return
+	}
+	if m == 0 || candidateCmp(c, a[0]) >= 0 {
+		return
+	}
+	a[0] = c
+	// Sift down.
+	for j := 0; ; {
+		big, l, rt := j, 2*j+1, 2*j+2
+		if l < len(a) && candidateCmp(a[l], a[big]) > 0 {
+			big = l
+		}
+		if rt < len(a) && candidateCmp(a[rt], a[big]) > 0 {
+			big = rt
+		}
+		if big == j {
+			break
+		}
+		a[j], a[big] = a[big], a[j]
+		j = big
+	}
+}
+
+// sorted returns the candidates in ascending (Q, id) order.
+func (h candidateHeap) sorted() []Candidate {
+	slices.SortFunc(h, candidateCmp)
+	return h
 }
 
 // staffTeams runs protocol §6 for every selected premises.
@@ -324,9 +455,10 @@ func (r *Result) staffTeams(ctx context.Context, workers int, report func(Phase,
 		r.Load[i] = InspectorLoad{Capacity: c}
 	}
 
-	// Eligibility, E(p) in (Q, id) order, on up to workers goroutines.
-	// Each selection's E(p) depends only on the plan, the tables and the
-	// key, so the result does not depend on the number of workers.
+	// Eligibility, |E(p)| and the first candidates of E(p) in (Q, id)
+	// order, on up to workers goroutines. Each selection's E(p) depends
+	// only on the plan, the tables and the key, so the result does not
+	// depend on the number of workers.
 	total := len(r.Selected)
 	report(PhaseTeams, 0, total)
 	idx := newTeamIndex(r)
@@ -351,7 +483,7 @@ func (r *Result) staffTeams(ctx context.Context, workers int, report func(Phase,
 	}
 	slices.SortFunc(r.StaffOrder, func(a, b int) int {
 		sa, sb := &r.Selected[a], &r.Selected[b]
-		if c := cmp.Compare(len(sa.Eligible), len(sb.Eligible)); c != 0 {
+		if c := cmp.Compare(sa.EligibleCount, sb.EligibleCount); c != 0 {
 			return c
 		}
 		if c := cmp.Compare(sa.Priority, sb.Priority); c != 0 {
@@ -367,7 +499,7 @@ func (r *Result) staffTeams(ctx context.Context, workers int, report func(Phase,
 		if s.Rule < 0 {
 			continue
 		}
-		r.staff(s, &plan.Teams[s.Rule])
+		r.staff(idx, s, &plan.Teams[s.Rule])
 	}
 	report(PhaseTeams, total, total)
 	return nil
@@ -375,10 +507,24 @@ func (r *Result) staffTeams(ctx context.Context, workers int, report func(Phase,
 
 // staff builds the team of one premises from its candidates (E(p) with
 // capacity left, in (Q, id) order) and consumes capacity when it is
-// complete.
-func (r *Result) staff(s *Selection, rule *TeamRule) {
+// complete. It walks the first candidates kept in s.Eligible; when they
+// do not complete the team and E(p) has more, it walks the full E(p),
+// computed anew, which gives the team or the reason for none that a
+// walk of the full E(p) from the start gives.
+func (r *Result) staff(idx *teamIndex, s *Selection, rule *TeamRule) {
+	if r.staffFrom(s, s.Eligible, rule, len(s.Eligible) < s.EligibleCount) {
+		return
+	}
+	r.staffFrom(s, r.fullEligible(idx, r.Set.Premises.At(s.Premises), s.Rule), rule, false)
+}
+
+// staffFrom runs the walk of protocol §6 over elig, a prefix of E(p) in
+// (Q, id) order. When partial is set (elig is not all of E(p)) and the
+// team is not complete, it changes nothing and returns false; else it
+// records the team or the reason for none and returns true.
+func (r *Result) staffFrom(s *Selection, elig []Candidate, rule *TeamRule, partial bool) bool {
 	var cands []Candidate
-	for _, c := range s.Eligible {
+	for _, c := range elig {
 		if r.Load[c.Inspector].hasRoom() {
 			cands = append(cands, c)
 		}
@@ -425,14 +571,17 @@ func (r *Result) staff(s *Selection, rule *TeamRule) {
 		}
 		team = append(team, c)
 	}
+	if partial && (len(team) < rule.Size || len(missing) > 0) {
+		return false
+	}
 	switch {
 	case len(team) < rule.Size:
 		switch {
-		case len(s.Eligible) == 0:
+		case len(elig) == 0:
 			s.Unstaffed = UnstaffedNoEligible
 		case len(cands) == 0:
 			s.Unstaffed = UnstaffedAllAtCapacity
-		case len(s.Eligible) < rule.Size:
+		case len(elig) < rule.Size:
 			s.Unstaffed = UnstaffedTooFewEligible
 		case len(cands) < rule.Size:
 			s.Unstaffed = UnstaffedTooFewWithCapacity
@@ -445,7 +594,7 @@ func (r *Result) staff(s *Selection, rule *TeamRule) {
 		s.Unstaffed, s.MissingUnit = UnstaffedUnitAtCapacity, missing[0]
 		for _, u := range missing {
 			n := 0
-			for _, c := range s.Eligible {
+			for _, c := range elig {
 				if unit(c) == u {
 					n++
 				}
@@ -461,4 +610,5 @@ func (r *Result) staff(s *Selection, rule *TeamRule) {
 			r.Load[m.Inspector].Used++
 		}
 	}
+	return true
 }

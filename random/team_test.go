@@ -374,8 +374,8 @@ func TestTeamStaffingOrder(t *testing.T) {
 	require.ElementsMatch(t, []string{"I1", "I2"}, first.TeamIDs())
 	for n := 1; n < len(res.StaffOrder); n++ {
 		a, b := &res.Selected[res.StaffOrder[n-1]], &res.Selected[res.StaffOrder[n]]
-		require.LessOrEqual(t, len(a.Eligible), len(b.Eligible))
-		if len(a.Eligible) == len(b.Eligible) {
+		require.LessOrEqual(t, a.EligibleCount, b.EligibleCount)
+		if a.EligibleCount == b.EligibleCount {
 			require.Less(t, a.Priority, b.Priority)
 		}
 		require.ElementsMatch(t, []string{"I3", "I4"}, b.TeamIDs())

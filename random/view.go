@@ -108,7 +108,7 @@ func (r *Result) View() *View {
 			Priority:           Hex64(s.Priority),
 			Stratum:            nonNil(r.Strata[s.Stratum].Values),
 			Mark:               s.Mark,
-			EligibleInspectors: len(s.Eligible),
+			EligibleInspectors: s.EligibleCount,
 			Unstaffed:          s.Unstaffed.Code(),
 		}
 		if s.Team != nil {

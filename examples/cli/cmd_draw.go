@@ -255,7 +255,7 @@ func printDrawSummary(w io.Writer, res *random.Result) error {
 			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", s.ID, random.FormatPriority(s.Priority), s.Mark,
-			stratumName(res.Strata[s.Stratum].Values), len(s.Eligible), team)
+			stratumName(res.Strata[s.Stratum].Values), s.EligibleCount, team)
 	}
 	return tw.Flush()
 }

@@ -234,7 +234,7 @@ func (s summary) selected() {
 		if sel.MissingUnit != "" {
 			why += " (" + sel.MissingUnit + ")"
 		}
-		fmt.Fprintf(s.w, "  %s %-8s %-14s %s, |E(p)| = %d\n", sel.ID, sel.Mark, strings.Join(s.res.Strata[sel.Stratum].Values, "/"), why, len(sel.Eligible))
+		fmt.Fprintf(s.w, "  %s %-8s %-14s %s, |E(p)| = %d\n", sel.ID, sel.Mark, strings.Join(s.res.Strata[sel.Stratum].Values, "/"), why, sel.EligibleCount)
 	}
 }
 
