@@ -26,6 +26,14 @@ func ReadCSV(r io.Reader, kind Kind, opt Options) (*Table, error) {
 	if err != nil {
 		return nil, &RowError{File: opt.File, Err: err}
 	}
+	if t, ok := tryCSVFast(data, kind, opt); ok {
+		return t, nil
+	}
+	return readCSVSlow(data, kind, opt)
+}
+
+// readCSVSlow is ReadCSV on the whole input, read with encoding/csv.
+func readCSVSlow(data []byte, kind Kind, opt Options) (*Table, error) {
 	if opt.Encoding == EncodingAuto {
 		opt.Encoding = detectEncoding(data, true)
 	}

@@ -1,0 +1,332 @@
+package roster
+
+import (
+	"bytes"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+)
+
+// The fast path of ReadCSV: plain input (UTF-8, no quote) split at
+// newlines into one chunk per worker, each chunk's rows built and checked
+// on its own goroutine. It only ever accepts: on any
+// problem at all (a field count, a bad name or value, a duplicate id, bytes
+// that are not UTF-8) it declines, and ReadCSV reads the input again on the
+// slow path, which finds and reports the problems. So errors always come
+// from the slow path, and a table from the fast path is the one the slow
+// path would have built: same rows in the same order, same lines, same
+// warnings.
+//
+// Without '"', encoding/csv reads a line (CRLF read as LF, see cutLine) as
+// one record whose fields are the line split at ',', skips empty lines
+// (counting them in line numbers) and needs the header's number of fields
+// on every line; the fast path does the same.
+
+// fastCSVMin is the input size from which ReadCSV tries the fast path;
+// smaller inputs (and every error test) go straight to the slow path.
+const fastCSVMin = 1 << 20
+
+// fastCSVCheckEvery is how many rows a worker builds between looks at
+// whether another worker has already declined.
+const fastCSVCheckEvery = 1024
+
+// readCSVFast reads data as ReadCSV would, on up to chunks goroutines, or
+// returns false when the input is not plain or has any problem. opt is
+// ReadCSV's (before the encoding is detected).
+func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool) {
+	if opt.Encoding != EncodingAuto && opt.Encoding != EncodingUTF8 {
+		return nil, false
+	}
+	// With EncodingAuto, a byte order mark means UTF-8; without one, the
+	// input is UTF-8 only when all of it is valid UTF-8, which the
+	// workers check (each chunk ends at a newline, so no character is
+	// cut). With EncodingUTF8, bytes that are not UTF-8 are errors.
+	data = bytes.TrimPrefix(data, bom)
+	if bytes.IndexByte(data, '"') >= 0 {
+		return nil, false
+	}
+	// The header is the first line that is not empty.
+	headerLine := 1
+	var head, body []byte
+	for {
+		if len(data) == 0 {
+			return nil, false // no header: the slow path reports it
+		}
+		head, data = cutLine(data)
+		if len(head) > 0 {
+			break
+		}
+		headerLine++
+	}
+	body = data
+	if !utf8.Valid(head) {
+		return nil, false
+	}
+	header := splitHeader(head)
+	idCol, order, ok := checkFastHeader(header, kind)
+	if !ok {
+		return nil, false
+	}
+
+	// Chunks of about equal size, each ending just after a newline (or
+	// at the end of the input).
+	chunks = max(1, min(chunks, len(body)/64+1))
+	bounds := make([]int, 0, chunks+1)
+	bounds = append(bounds, 0)
+	for k := 1; k < chunks; k++ {
+		at := max(bounds[len(bounds)-1], len(body)/chunks*k)
+		i := bytes.IndexByte(body[at:], '\n')
+		if i < 0 {
+			break
+		}
+		bounds = append(bounds, at+i+1)
+	}
+	bounds = append(bounds, len(body))
+	n := len(bounds) - 1
+
+	// Pass one: the lines of each chunk (a line per newline, and one
+	// more for text after the last newline), so that each chunk knows
+	// its first line number and where its rows go.
+	lines := make([]int, n)
+	parallel(n, func(k int) {
+		c := body[bounds[k]:bounds[k+1]]
+		lines[k] = bytes.Count(c, []byte{'\n'})
+		if len(c) > 0 && c[len(c)-1] != '\n' {
+			lines[k]++
+		}
+	})
+	starts := make([]int, n+1) // index of the chunk's first line in body
+	for k := range n {
+		starts[k+1] = starts[k] + lines[k]
+	}
+
+	// Pass two: the rows, each chunk's written at its lines' places
+	// (empty lines leave holes, closed up below).
+	rows := make([]Row, starts[n])
+	counts := make([]int, n)
+	warns := make([][]*RowError, n)
+	var failed atomic.Bool
+	parallel(n, func(k int) {
+		w := newFastWorker(kind, opt, header, idCol, order)
+		c := body[bounds[k]:bounds[k+1]]
+		if opt.Encoding == EncodingAuto && !utf8.Valid(c) {
+			failed.Store(true)
+			return
+		}
+		out := rows[starts[k]:starts[k+1]]
+		line := headerLine + 1 + starts[k]
+		m := 0
+		for len(c) > 0 {
+			if m%fastCSVCheckEvery == 0 && failed.Load() {
+				return
+			}
+			var text []byte
+			text, c = cutLine(c)
+			if len(text) > 0 {
+				r, ok := w.row(line, text)
+				if !ok {
+					failed.Store(true)
+					return
+				}
+				out[m] = r
+				m++
+			}
+			line++
+		}
+		counts[k] = m
+		warns[k] = w.warns
+	})
+	if failed.Load() {
+		return nil, false
+	}
+	total := counts[0]
+	for k := 1; k < n; k++ {
+		total += copy(rows[total:], rows[starts[k]:starts[k]+counts[k]])
+	}
+	clear(rows[total:])
+	rows = rows[:total]
+
+	var all []*RowError
+	for _, ws := range warns {
+		all = append(all, ws...)
+	}
+	errs := newErrorList(opt)
+	t, err := buildTable(kind, rows, all, header, opt, &errs)
+	if err != nil {
+		return nil, false // duplicate ids
+	}
+	// Warnings reach Options.Warn only now that the table stands, so
+	// that a decline does not report them twice.
+	if opt.Warn != nil {
+		for _, e := range all {
+			opt.Warn(e)
+		}
+	}
+	return t, true
+}
+
+// cutLine returns the first line of data as encoding/csv reads it, and
+// the rest: the line ends at '\n' (not part of it) or at the end of data,
+// and a '\r' just before that end is dropped, so that CRLF line ends read
+// as LF. Any other '\r' stays in the text (and is a control character in
+// a field).
+func cutLine(data []byte) (line, rest []byte) {
+	line, rest, _ = bytes.Cut(data, []byte{'\n'})
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	return line, rest
+}
+
+// parallel runs f(0) … f(n-1), each on its own goroutine but the last.
+func parallel(n int, f func(k int)) {
+	var wg sync.WaitGroup
+	for k := range n - 1 {
+		wg.Go(func() { f(k) })
+	}
+	f(n - 1)
+	wg.Wait()
+}
+
+// splitHeader returns the column names of a header line.
+func splitHeader(head []byte) []string {
+	header := make([]string, 0, bytes.Count(head, []byte{','})+1)
+	for f := range bytes.SplitSeq(head, []byte{','}) {
+		header = append(header, string(f))
+	}
+	return header
+}
+
+// checkFastHeader checks the column names as the slow path does, returning
+// the id column (-1 when none) and the other columns in the order of
+// their names, so that a row's attributes come out sorted.
+func checkFastHeader(header []string, kind Kind) (idCol int, order []int, ok bool) {
+	idCol = -1
+	seen := make(map[string]bool, len(header))
+	for i, name := range header {
+		if ValidName(name) != nil || seen[name] {
+			return 0, nil, false
+		}
+		seen[name] = true
+		if name == "id" {
+			idCol = i
+		} else {
+			order = append(order, i)
+		}
+	}
+	if idCol < 0 && kind != KindConflicts {
+		return 0, nil, false
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		if header[a] < header[b] {
+			return -1
+		}
+		return 1 // names are unique
+	})
+	return idCol, order, true
+}
+
+// fastWorker builds and checks the rows of one chunk.
+type fastWorker struct {
+	s     *csvScanner
+	order []int
+	ends  []int // the end of each field of the line being read
+	bad   bool
+	warns []*RowError
+}
+
+func newFastWorker(kind Kind, opt Options, header []string, idCol int, order []int) *fastWorker {
+	opt.Warn = nil // warnings are collected, and passed on by readCSVFast
+	w := &fastWorker{order: order, ends: make([]int, len(header))}
+	w.s = newCSVScanner(nil, kind, opt)
+	w.s.header = header
+	w.s.idCol = idCol
+	w.s.intern = map[string]string{}
+	w.s.report = func(e *RowError, warn bool) {
+		if warn {
+			w.warns = append(w.warns, e)
+		} else {
+			w.bad = true
+		}
+	}
+	return w
+}
+
+// row builds and checks the row of one line as csvScanner.row does; false
+// means the line has a problem.
+func (w *fastWorker) row(line int, text []byte) (Row, bool) {
+	s := w.s
+	// Split at commas: exactly one field per column.
+	nf := 0
+	for i := 0; ; {
+		j := bytes.IndexByte(text[i:], ',')
+		if nf == len(w.ends) {
+			return Row{}, false // too many fields
+		}
+		if j < 0 {
+			w.ends[nf] = len(text)
+			nf++
+			break
+		}
+		w.ends[nf] = i + j
+		nf++
+		i += j + 1
+	}
+	if nf != len(w.ends) {
+		return Row{}, false // too few fields
+	}
+	field := func(i int) []byte {
+		start := 0
+		if i > 0 {
+			start = w.ends[i-1] + 1
+		}
+		return text[start:w.ends[i]]
+	}
+
+	if n := len(w.ends); cap(s.attrs) < n || s.attrs == nil {
+		s.attrs = make([]Attr, 0, max(attrChunk, n))
+	}
+	r := Row{Line: line, Attrs: s.attrs[:0]}
+	if s.idCol >= 0 {
+		r.ID = string(field(s.idCol))
+	}
+	for _, i := range w.order {
+		v := field(i)
+		if len(v) == 0 {
+			continue
+		}
+		r.Attrs = append(r.Attrs, Attr{s.header[i], w.value(v)})
+	}
+	r, bad := s.check.check(r, s.report)
+	if bad || w.bad {
+		return Row{}, false
+	}
+	n := len(r.Attrs)
+	r.Attrs = r.Attrs[:n:n]
+	s.attrs = s.attrs[n:n]
+	return r, true
+}
+
+// value returns v as a string, shared with other rows when short (see
+// csvScanner.share).
+func (w *fastWorker) value(v []byte) string {
+	if s, ok := w.s.intern[string(v)]; ok {
+		return s
+	}
+	s := string(v)
+	if len(s) <= maxInterned && len(w.s.intern) < maxInterns {
+		w.s.intern[s] = s
+	}
+	return s
+}
+
+// tryCSVFast is the fast path as ReadCSV takes it: for inputs of at least
+// fastCSVMin bytes, on GOMAXPROCS goroutines.
+func tryCSVFast(data []byte, kind Kind, opt Options) (*Table, bool) {
+	if len(data) < fastCSVMin {
+		return nil, false
+	}
+	return readCSVFast(data, kind, opt, runtime.GOMAXPROCS(0))
+}
