@@ -48,7 +48,7 @@ func benchSynth(n int) synth {
 // benchData caches the sets of the benchmarks by size.
 var benchData = map[int]*roster.Set{}
 
-func benchSet(b *testing.B, n int) *roster.Set {
+func benchSet(b testing.TB, n int) *roster.Set {
 	if set, ok := benchData[n]; ok {
 		return set
 	}
@@ -192,7 +192,7 @@ func benchTeams(b *testing.B) {
 }
 
 // writeSynthDir writes the synthetic tables and plan as CSV files.
-func writeSynthDir(b *testing.B, dir string, s synth, plan *Plan) {
+func writeSynthDir(b testing.TB, dir string, s synth, plan *Plan) {
 	set := benchSet(b, s.premises)
 	for _, t := range []*roster.Table{set.Premises, set.Inspectors, set.Conflicts, set.History} {
 		var buf bytes.Buffer

@@ -53,6 +53,7 @@ func FuzzParseView(f *testing.F) {
 		}
 		enc, err := v.Encode()
 		require.NoError(t, err)
+		require.Equal(t, string(encodeViewReflect(t, v)), string(enc))
 		again, err := ParseView(enc)
 		require.NoError(t, err, "the encoding of an accepted view is refused:\n%s", enc)
 		if diff := cmp.Diff(v, again, cmpopts.EquateEmpty()); diff != "" {

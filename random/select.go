@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/doublerandom/doublerandom/roster"
 )
 
 // selectPremises runs protocol §5: scope, cooldown, strata, overdue,
@@ -32,6 +34,10 @@ func (r *Result) scopePremises(ctx context.Context, report func(Phase, int, int)
 	var key []byte
 	values := make([]string, len(plan.Stratify))
 	histOn := plan.Cooldown.On() || plan.CoverageDays > 0
+	var inspections *roster.Inspections
+	if histOn {
+		inspections = r.Set.Inspections()
+	}
 	for i, row := range rows {
 		if i%ProgressEvery == 0 && i > 0 {
 			if err := ctx.Err(); err != nil {
@@ -51,7 +57,7 @@ func (r *Result) scopePremises(ctx context.Context, report func(Phase, int, int)
 		}
 		inScope = append(inScope, int32(i))
 		if histOn {
-			past := r.hist.byID[row.ID]
+			past := inspections.Of(i)
 			if plan.Cooldown.On() {
 				o.Recent = r.hist.count(past, plan.Date, plan.Cooldown.Days)
 				o.Cooling = o.Recent >= plan.Cooldown.Max
@@ -129,32 +135,19 @@ func (r *Result) rankPremises(ctx context.Context, opt Options, inScope []int32,
 		o.Stratum = renum[o.Stratum]
 	}
 
-	// Rank and select within each stratum. The sort runs on packed keys
-	// (overdue, P, row) rather than through the outcomes; rows, being in
-	// id order, break ties of P exactly as ids do.
-	var keys []rankKey
+	// Rank within each stratum, strata shared among the workers: each
+	// writes only its own stratum's list and premises.
+	if err := parallelBatches(ctx, opt.Workers, len(r.Strata), 1, func(lo, hi int) {
+		var keys, scratch []rankKey
+		for si := lo; si < hi; si++ {
+			keys, scratch = r.rankStratum(&r.Strata[si], keys, scratch)
+		}
+	}, func(int) {}); err != nil {
+		return err
+	}
+	// Quotas and selections, stratum by stratum in value order.
 	for si := range r.Strata {
-		if si%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
 		st := &r.Strata[si]
-		keys = keys[:0]
-		for _, i := range st.Ranked {
-			o := &r.Premises[i]
-			k := rankKey{p: o.Priority, row: uint32(i)}
-			if !o.Overdue {
-				k.row |= 1 << 31
-			}
-			keys = append(keys, k)
-		}
-		slices.SortFunc(keys, compareRankKeys)
-		for rank, k := range keys {
-			i := int(k.row &^ (1 << 31))
-			st.Ranked[rank] = i
-			r.Premises[i].Rank = rank
-		}
 		st.Rule = plan.quotaRule(st.Values)
 		if st.Rule >= 0 {
 			st.Quota = plan.Quotas[st.Rule].Size(st.Eligible)
@@ -201,6 +194,85 @@ func compareRankKeys(a, b rankKey) int {
 		return c
 	}
 	return cmp.Compare(a.row, b.row)
+}
+
+// rankStratum orders the stratum's eligible premises (in row order in
+// st.Ranked) by rank and records each one's rank. keys and scratch are
+// buffers to reuse; it returns them, grown as needed.
+func (r *Result) rankStratum(st *Stratum, keys, scratch []rankKey) ([]rankKey, []rankKey) {
+	keys = keys[:0]
+	for _, i := range st.Ranked {
+		o := &r.Premises[i]
+		k := rankKey{p: o.Priority, row: uint32(i)}
+		if !o.Overdue {
+			k.row |= 1 << 31
+		}
+		keys = append(keys, k)
+	}
+	sorted, other := sortRankKeys(keys, scratch)
+	for rank, k := range sorted {
+		i := int(k.row &^ (1 << 31))
+		st.Ranked[rank] = i
+		r.Premises[i].Rank = rank
+	}
+	return sorted, other
+}
+
+// sortRankKeys sorts keys given in ascending row order into
+// compareRankKeys order, and returns them with the other buffer. It is a
+// least-significant-digit radix sort: stable passes over the bytes of P
+// (skipping a byte every key shares), then a stable pass that puts the
+// overdue first. Stability keeps ties of P in row order, as the ranking
+// wants; priorities are uniform, so no pass is wasted on a skewed byte.
+func sortRankKeys(keys, scratch []rankKey) (sorted, other []rankKey) {
+	if len(keys) < 64 {
+		slices.SortFunc(keys, compareRankKeys)
+		return keys, scratch
+	}
+	if cap(scratch) < len(keys) {
+		scratch = make([]rankKey, len(keys))
+	}
+	src, dst := keys, scratch[:len(keys)]
+	var counts [8][256]int
+	for _, k := range src {
+		for b := range 8 {
+			counts[b][byte(k.p>>(8*b))]++
+		}
+	}
+	for b := range 8 {
+		c := &counts[b]
+		if c[byte(src[0].p>>(8*b))] == len(src) {
+			continue // every key has this byte
+		}
+		at := 0
+		for v := range c {
+			c[v], at = at, at+c[v]
+		}
+		for _, k := range src {
+			v := byte(k.p >> (8 * b))
+			dst[c[v]] = k
+			c[v]++
+		}
+		src, dst = dst, src
+	}
+	// The overdue (top bit of row clear) first, each part in P order.
+	at := 0
+	for _, k := range src {
+		if k.row>>31 == 0 {
+			dst[at] = k
+			at++
+		}
+	}
+	if at == 0 || at == len(src) {
+		return src, dst
+	}
+	for _, k := range src {
+		if k.row>>31 != 0 {
+			dst[at] = k
+			at++
+		}
+	}
+	return dst, src
 }
 
 func (r *Result) addSelection(i int, mark Mark, target int) {

@@ -1,6 +1,8 @@
 package random
 
 import (
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -256,4 +258,36 @@ func TestSelectTargeted(t *testing.T) {
 	require.ErrorIs(t, err, ErrTargetOutOfScope)
 	require.Contains(t, err.Error(), "P5")
 	require.Contains(t, err.Error(), "targeted[0].id")
+}
+
+// TestSortRankKeys checks the radix sort against a comparison sort, on
+// strata with and without ties of P, overdue premises, and bytes that
+// every priority shares.
+func TestSortRankKeys(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var scratch []rankKey
+	for _, n := range []int{0, 1, 63, 64, 65, 1000, 5000} {
+		for _, shape := range []string{"uniform", "ties", "shared-bytes", "all-overdue", "none-overdue"} {
+			keys := make([]rankKey, n)
+			for i := range keys {
+				p := rng.Uint64()
+				switch shape {
+				case "ties":
+					p %= 7
+				case "shared-bytes":
+					p = p&0xff00ff | 0xabcd_0000_0000_0000
+				}
+				row := uint32(i)
+				if shape == "none-overdue" || (shape != "all-overdue" && rng.IntN(3) > 0) {
+					row |= 1 << 31
+				}
+				keys[i] = rankKey{p: p, row: row}
+			}
+			want := slices.Clone(keys)
+			slices.SortFunc(want, compareRankKeys)
+			var got []rankKey
+			got, scratch = sortRankKeys(keys, scratch)
+			require.Equal(t, want, got, "%d keys, %s", n, shape)
+		}
+	}
 }

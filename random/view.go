@@ -132,14 +132,176 @@ func nonNil(s []string) []string {
 // json.dumps(view, indent=1) + "\n" writes. Do not change this encoding:
 // published views and independent replays compare these bytes.
 func (v *View) Encode() ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", " ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
+	// Written by hand rather than by encoding/json, which spends most of
+	// a large draw's view in reflection and re-indenting; the tests hold
+	// the two to the same bytes.
+	e := viewEncoder{b: make([]byte, 0, 256+len(v.Strata)*160+len(v.Selected)*200)}
+	e.open('{')
+	e.key("protocol")
+	e.str(v.Protocol)
+	e.key("key")
+	e.str(v.Key.String())
+	e.key("inputs")
+	e.str(v.Inputs.String())
+	e.key("plan_digest")
+	e.str(v.PlanDigest.String())
+	e.key("roots")
+	e.open('{')
+	for i, h := range [...]roster.Hash{v.Roots.Premises, v.Roots.Inspectors, v.Roots.Conflicts, v.Roots.History} {
+		e.key(viewRootsKeys[i])
+		e.str(h.String())
 	}
-	return asciiJSON(buf.Bytes()), nil
+	e.close('}')
+	e.key("strata")
+	if v.Strata == nil {
+		e.null()
+	} else {
+		e.open('[')
+		for i := range v.Strata {
+			s := &v.Strata[i]
+			e.item()
+			e.open('{')
+			e.key("values")
+			e.strs(s.Values)
+			e.key("eligible")
+			e.int(s.Eligible)
+			e.key("excluded")
+			e.int(s.Excluded)
+			e.key("quota")
+			e.int(s.Quota)
+			e.key("threshold")
+			if s.Threshold == nil {
+				e.null()
+			} else {
+				e.str(s.Threshold.String())
+			}
+			if s.NoQuotaRule {
+				e.key("no_quota_rule")
+				e.b = append(e.b, "true"...)
+			}
+			e.close('}')
+		}
+		e.close(']')
+	}
+	e.key("selected")
+	if v.Selected == nil {
+		e.null()
+	} else {
+		e.open('[')
+		for i := range v.Selected {
+			s := &v.Selected[i]
+			mark, err := s.Mark.MarshalText()
+			if err != nil {
+				return nil, fmt.Errorf("json: error calling MarshalText for type random.Mark: %w", err)
+			}
+			e.item()
+			e.open('{')
+			e.key("id")
+			e.str(s.ID)
+			e.key("priority")
+			e.str(s.Priority.String())
+			e.key("stratum")
+			e.strs(s.Stratum)
+			e.key("mark")
+			e.str(string(mark))
+			e.key("eligible_inspectors")
+			e.int(s.EligibleInspectors)
+			if len(s.Team) > 0 {
+				e.key("team")
+				e.strs(s.Team)
+			}
+			if s.Unstaffed != "" {
+				e.key("unstaffed")
+				e.str(s.Unstaffed)
+			}
+			e.close('}')
+		}
+		e.close(']')
+	}
+	e.close('}')
+	return append(e.b, '\n'), nil
+}
+
+// viewEncoder writes JSON as encoding/json's Encoder does with
+// SetIndent("", " ") and SetEscapeHTML(false), then [asciiJSON]: Python's
+// json.dumps(indent=1) with ensure_ascii.
+type viewEncoder struct {
+	b     []byte
+	depth int
+	first bool // no member or element written yet at this depth
+}
+
+func (e *viewEncoder) newline() {
+	e.b = append(e.b, '\n')
+	for range e.depth {
+		e.b = append(e.b, ' ')
+	}
+}
+
+// open starts an object or array; close ends it ("{}" and "[]" when
+// empty).
+func (e *viewEncoder) open(c byte) {
+	e.b = append(e.b, c)
+	e.depth++
+	e.first = true
+}
+
+func (e *viewEncoder) close(c byte) {
+	e.depth--
+	if !e.first {
+		e.newline()
+	}
+	e.b = append(e.b, c)
+	e.first = false
+}
+
+// item starts an element of an array; key a member of an object.
+func (e *viewEncoder) item() {
+	if !e.first {
+		e.b = append(e.b, ',')
+	}
+	e.newline()
+	e.first = false
+}
+
+func (e *viewEncoder) key(k string) {
+	e.item()
+	e.str(k)
+	e.b = append(e.b, ':', ' ')
+}
+
+func (e *viewEncoder) null()     { e.b = append(e.b, "null"...) }
+func (e *viewEncoder) int(n int) { e.b = strconv.AppendInt(e.b, int64(n), 10) }
+
+func (e *viewEncoder) strs(list []string) {
+	if list == nil {
+		e.null()
+		return
+	}
+	e.open('[')
+	for _, s := range list {
+		e.item()
+		e.str(s)
+	}
+	e.close(']')
+}
+
+// str writes a JSON string: printable ASCII without '"' or '\\' as is,
+// anything else as encoding/json and asciiJSON would.
+func (e *viewEncoder) str(s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			_ = enc.Encode(s) // a string always encodes
+			e.b = append(e.b, asciiJSON(bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}))...)
+			return
+		}
+	}
+	e.b = append(e.b, '"')
+	e.b = append(e.b, s...)
+	e.b = append(e.b, '"')
 }
 
 // WriteTo writes the canonical bytes of [View.Encode] to w.

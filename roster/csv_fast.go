@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // The fast path of ReadCSV: plain input (UTF-8, no quote) split at
@@ -35,6 +37,11 @@ const fastCSVCheckEvery = 1024
 // readCSVFast reads data as ReadCSV would, on up to chunks goroutines, or
 // returns false when the input is not plain or has any problem. opt is
 // ReadCSV's (before the encoding is detected).
+//
+// The table's ids and values are cut from one string that shares data's
+// memory, rather than copied field by field (a million small strings
+// cost more time, memory and garbage collection than the file): data
+// must not be written to afterwards. ReadCSV's buffer is its own.
 func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool) {
 	if opt.Encoding != EncodingAuto && opt.Encoding != EncodingUTF8 {
 		return nil, false
@@ -86,6 +93,8 @@ func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool)
 	bounds = append(bounds, len(body))
 	n := len(bounds) - 1
 
+	text := unsafe.String(unsafe.SliceData(body), len(body))
+
 	// Pass one: the lines of each chunk (a line per newline, and one
 	// more for text after the last newline), so that each chunk knows
 	// its first line number and where its rows go.
@@ -110,8 +119,8 @@ func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool)
 	var failed atomic.Bool
 	parallel(n, func(k int) {
 		w := newFastWorker(kind, opt, header, idCol, order)
-		c := body[bounds[k]:bounds[k+1]]
-		if opt.Encoding == EncodingAuto && !utf8.Valid(c) {
+		c := text[bounds[k]:bounds[k+1]]
+		if !plainText(c) {
 			failed.Store(true)
 			return
 		}
@@ -122,8 +131,8 @@ func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool)
 			if m%fastCSVCheckEvery == 0 && failed.Load() {
 				return
 			}
-			var text []byte
-			text, c = cutLine(c)
+			var text string
+			text, c = cutLineString(c)
 			if len(text) > 0 {
 				r, ok := w.row(line, text)
 				if !ok {
@@ -178,6 +187,60 @@ func cutLine(data []byte) (line, rest []byte) {
 		line = line[:n-1]
 	}
 	return line, rest
+}
+
+// cutLineString is cutLine on a string.
+func cutLineString(data string) (line, rest string) {
+	line, rest, _ = strings.Cut(data, "\n")
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	return line, rest
+}
+
+// plainText reports whether s is valid UTF-8 without control characters
+// (U+0000–U+001F, U+007F) but for '\n' and a '\r' just before a '\n' or
+// at the end (where cutLine drops it; a chunk that does not end in '\n'
+// ends the input): text in which the fast path's rows need no check of their characters.
+// It looks at eight bytes at a time, and at each byte only in a word that
+// holds a byte outside 0x20..0x7E.
+func plainText(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for i < len(s) {
+		if i+8 <= len(s) {
+			w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			// With no byte ≥ 0x80, a byte < 0x20 borrows into its own
+			// high bit, and so does a byte 0x7F once xored to 0.
+			del := w ^ 0x7f*ones
+			if w&highs == 0 && (w-0x20*ones)&^w&highs == 0 && (del-ones)&^del&highs == 0 {
+				i += 8
+				continue
+			}
+		}
+		// Byte by byte to the end of this word (a character may run past it).
+		for end := min(i+8, len(s)); i < end; {
+			c := s[i]
+			switch {
+			case c >= utf8.RuneSelf:
+				r, n := utf8.DecodeRuneInString(s[i:])
+				if r == utf8.RuneError && n == 1 {
+					return false
+				}
+				i += n
+				continue
+			case c == '\r':
+				if i+1 < len(s) && s[i+1] != '\n' {
+					return false
+				}
+			case c < 0x20 && c != '\n', c == 0x7f:
+				return false
+			}
+			i++
+		}
+	}
+	return true
 }
 
 // parallel runs f(0) … f(n-1), each on its own goroutine but the last.
@@ -243,7 +306,7 @@ func newFastWorker(kind Kind, opt Options, header []string, idCol int, order []i
 	w.s = newCSVScanner(nil, kind, opt)
 	w.s.header = header
 	w.s.idCol = idCol
-	w.s.intern = map[string]string{}
+	w.s.check.plain = true
 	w.s.report = func(e *RowError, warn bool) {
 		if warn {
 			w.warns = append(w.warns, e)
@@ -255,13 +318,13 @@ func newFastWorker(kind Kind, opt Options, header []string, idCol int, order []i
 }
 
 // row builds and checks the row of one line as csvScanner.row does; false
-// means the line has a problem.
-func (w *fastWorker) row(line int, text []byte) (Row, bool) {
+// means the line has a problem. The row's strings are parts of text.
+func (w *fastWorker) row(line int, text string) (Row, bool) {
 	s := w.s
 	// Split at commas: exactly one field per column.
 	nf := 0
 	for i := 0; ; {
-		j := bytes.IndexByte(text[i:], ',')
+		j := strings.IndexByte(text[i:], ',')
 		if nf == len(w.ends) {
 			return Row{}, false // too many fields
 		}
@@ -277,7 +340,7 @@ func (w *fastWorker) row(line int, text []byte) (Row, bool) {
 	if nf != len(w.ends) {
 		return Row{}, false // too few fields
 	}
-	field := func(i int) []byte {
+	field := func(i int) string {
 		start := 0
 		if i > 0 {
 			start = w.ends[i-1] + 1
@@ -290,14 +353,12 @@ func (w *fastWorker) row(line int, text []byte) (Row, bool) {
 	}
 	r := Row{Line: line, Attrs: s.attrs[:0]}
 	if s.idCol >= 0 {
-		r.ID = string(field(s.idCol))
+		r.ID = field(s.idCol)
 	}
 	for _, i := range w.order {
-		v := field(i)
-		if len(v) == 0 {
-			continue
+		if v := field(i); v != "" {
+			r.Attrs = append(r.Attrs, Attr{s.header[i], v})
 		}
-		r.Attrs = append(r.Attrs, Attr{s.header[i], w.value(v)})
 	}
 	r, bad := s.check.check(r, s.report)
 	if bad || w.bad {
@@ -307,19 +368,6 @@ func (w *fastWorker) row(line int, text []byte) (Row, bool) {
 	r.Attrs = r.Attrs[:n:n]
 	s.attrs = s.attrs[n:n]
 	return r, true
-}
-
-// value returns v as a string, shared with other rows when short (see
-// csvScanner.share).
-func (w *fastWorker) value(v []byte) string {
-	if s, ok := w.s.intern[string(v)]; ok {
-		return s
-	}
-	s := string(v)
-	if len(s) <= maxInterned && len(w.s.intern) < maxInterns {
-		w.s.intern[s] = s
-	}
-	return s
 }
 
 // tryCSVFast is the fast path as ReadCSV takes it: for inputs of at least

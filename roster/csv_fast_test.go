@@ -288,3 +288,52 @@ func corpusBytes(t *testing.T, raw []byte) []byte {
 	require.Fail(t, "no []byte argument")
 	return nil
 }
+
+// plainTextByRune is plainText written plainly, rune by rune.
+func plainTextByRune(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\r':
+			if i+1 < len(s) && s[i+1] != '\n' {
+				return false
+			}
+		case c < 0x20 && c != '\n', c == 0x7f:
+			return false
+		}
+	}
+	return true
+}
+
+// TestPlainText puts every byte value, and characters of every length,
+// at every offset of the eight-byte words plainText reads.
+func TestPlainText(t *testing.T) {
+	var cases []string
+	for b := range 256 {
+		for off := range 17 {
+			cases = append(cases, strings.Repeat("a", off)+string([]byte{byte(b)})+strings.Repeat("b", 16-off))
+		}
+	}
+	for _, r := range []string{"é", "华", "😀", "\xe5\x8d", "\xed\xa0\x80", "\r\n", "\r", "\n\r", "\x7f", "\x1f", " "} {
+		for off := range 17 {
+			cases = append(cases, strings.Repeat("x", off)+r, strings.Repeat("x", off)+r+"yyyyyyyyy")
+		}
+	}
+	cases = append(cases, "", "\r", "a\r", "\n", "12345678\r", "1234567\r\n", "华盛0号宾馆,371727001\n")
+	for _, s := range cases {
+		require.Equal(t, plainTextByRune(s), plainText(s), "%q", s)
+	}
+}
+
+func FuzzPlainText(f *testing.F) {
+	for _, s := range []string{"", "abc,def\n", "华盛\r\n", "a\x00b", "12345678\x7f", "\xff", "0123456\xe5\x8d\x8e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if plainTextByRune(s) != plainText(s) {
+			t.Fatalf("plainText(%q) = %v", s, plainText(s))
+		}
+	})
+}

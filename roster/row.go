@@ -72,6 +72,16 @@ func (r Row) Get(name string) string {
 	if name == "id" {
 		return r.ID
 	}
+	if len(r.Attrs) <= 8 {
+		// A few names: comparing each for equality is quicker than
+		// ordering them (names of one table often share their bytes).
+		for _, a := range r.Attrs {
+			if a.Name == name {
+				return a.Value
+			}
+		}
+		return ""
+	}
 	i, ok := slices.BinarySearchFunc(r.Attrs, name, func(a Attr, n string) int { return strings.Compare(a.Name, n) })
 	if !ok {
 		return ""
@@ -135,15 +145,21 @@ func appendLP(dst []byte, s string) []byte {
 
 // ValidName checks an id or attribute name: 1..128 bytes of valid UTF-8,
 // no control characters, no leading or trailing space.
-func ValidName(s string) error {
+func ValidName(s string) error { return validName(s, false) }
+
+// validName is ValidName; plain says s is already known to be valid UTF-8
+// without control characters.
+func validName(s string, plain bool) error {
 	if s == "" {
 		return fmt.Errorf("%w: empty", ErrBadName)
 	}
 	if len(s) > MaxNameLen {
 		return fmt.Errorf("%w: %d bytes, at most %d", ErrBadName, len(s), MaxNameLen)
 	}
-	if err := checkText(s); err != nil {
-		return fmt.Errorf("%w: %w", ErrBadName, err)
+	if !plain {
+		if err := checkText(s); err != nil {
+			return fmt.Errorf("%w: %w", ErrBadName, err)
+		}
 	}
 	if s[0] == ' ' || s[len(s)-1] == ' ' {
 		return fmt.Errorf("%w: leading or trailing space", ErrBadName)

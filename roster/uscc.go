@@ -9,14 +9,19 @@ const usccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 var usccWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
 
-func usccValue(c byte) int {
-	for i := 0; i < len(usccAlphabet); i++ {
-		if usccAlphabet[i] == c {
-			return i
-		}
+func usccValue(c byte) int { return int(usccValues[c]) }
+
+// usccValues maps a byte to its value in usccAlphabet, -1 when it is not
+// in it.
+var usccValues = func() (t [256]int8) {
+	for i := range t {
+		t[i] = -1
 	}
-	return -1
-}
+	for i := range len(usccAlphabet) {
+		t[usccAlphabet[i]] = int8(i)
+	}
+	return t
+}()
 
 // USCCCheckChar returns the check character for the first 17 characters
 // of a unified social credit code: 31 − (Σ value×weight mod 31), where 31
