@@ -136,22 +136,39 @@ func (r *Result) rankPremises(ctx context.Context, opt Options, inScope []int32,
 	}
 
 	// Rank within each stratum, strata shared among the workers: each
-	// writes only its own stratum's list and premises.
-	if err := parallelBatches(ctx, opt.Workers, len(r.Strata), 1, func(lo, hi int) {
-		var keys, scratch []rankKey
-		for si := lo; si < hi; si++ {
-			keys, scratch = r.rankStratum(&r.Strata[si], keys, scratch)
-		}
-	}, func(int) {}); err != nil {
+	// writes only its own stratum's list and premises, and keeps its
+	// buffers from one stratum to the next.
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(opt.Workers, len(r.Strata))) {
+		wg.Go(func() {
+			var keys, scratch []rankKey
+			for {
+				si := int(next.Add(1) - 1)
+				if si >= len(r.Strata) || ctx.Err() != nil {
+					return
+				}
+				keys, scratch = r.rankStratum(&r.Strata[si], keys, scratch)
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	// Quotas and selections, stratum by stratum in value order.
+	total := len(plan.Targeted)
 	for si := range r.Strata {
 		st := &r.Strata[si]
 		st.Rule = plan.quotaRule(st.Values)
 		if st.Rule >= 0 {
 			st.Quota = plan.Quotas[st.Rule].Size(st.Eligible)
 		}
+		total += st.Quota
+	}
+	r.Selected = make([]Selection, 0, total)
+	for si := range r.Strata {
+		st := &r.Strata[si]
 		for _, i := range st.Ranked[:st.Quota] {
 			o := &r.Premises[i]
 			mark := MarkRandom
@@ -200,7 +217,7 @@ func compareRankKeys(a, b rankKey) int {
 // st.Ranked) by rank and records each one's rank. keys and scratch are
 // buffers to reuse; it returns them, grown as needed.
 func (r *Result) rankStratum(st *Stratum, keys, scratch []rankKey) ([]rankKey, []rankKey) {
-	keys = keys[:0]
+	keys = slices.Grow(keys[:0], len(st.Ranked))
 	for _, i := range st.Ranked {
 		o := &r.Premises[i]
 		k := rankKey{p: o.Priority, row: uint32(i)}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // LoadDir reads the tables of a draw folder: premises and inspectors, and
@@ -14,10 +15,17 @@ import (
 // problems of every file (up to Options.MaxErrors per file) as an
 // *[ErrorList].
 func LoadDir(dir string, opt Options) (*Set, error) {
+	// The tables are read side by side (the premises table, the large
+	// one, on every core anyway), their problems reported in table order.
 	var tables [4]*Table
-	var all ErrorList
+	var errs [4]error
+	var wg sync.WaitGroup
 	for i, k := range Kinds {
-		t, err := loadTable(dir, k, opt)
+		wg.Go(func() { tables[i], errs[i] = loadTable(dir, k, opt) })
+	}
+	wg.Wait()
+	var all ErrorList
+	for i, err := range errs {
 		if err != nil {
 			var l *ErrorList
 			if !errors.As(err, &l) {
@@ -25,9 +33,8 @@ func LoadDir(dir string, opt Options) (*Set, error) {
 			}
 			all.Errs = append(all.Errs, l.Errs...)
 			all.Omitted += l.Omitted
-			continue
+			tables[i] = nil
 		}
-		tables[i] = t
 	}
 	if len(all.Errs) > 0 {
 		return nil, &all

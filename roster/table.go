@@ -133,7 +133,11 @@ func NewTable(kind Kind, rows []Row, opt Options) (*Table, error) {
 // the table, or errs when it holds any error.
 func buildTable(kind Kind, rows []Row, warns []*RowError, header []string, opt Options, errs *ErrorList) (*Table, error) {
 	t := &Table{kind: kind, file: opt.File, rows: rows, header: header, Warnings: warns}
-	slices.SortStableFunc(t.rows, compareRows)
+	// Files are usually written in id order already (WriteCSV does):
+	// one pass says so, where a stable sort would still merge.
+	if !slices.IsSortedFunc(t.rows, compareRows) {
+		slices.SortStableFunc(t.rows, compareRows)
+	}
 	for i := 1; i < len(t.rows); i++ {
 		if t.rows[i].ID == t.rows[i-1].ID {
 			errs.add(&RowError{File: t.file, Line: t.rows[i].Line, Column: t.column("id"), Field: "id", Value: t.rows[i].ID,
