@@ -205,30 +205,63 @@ const teamBatch = 256
 // rule's checks that do not depend on the premises (status, credential,
 // specialty, a region at least region_prefix bytes long), grouped by the
 // first region_prefix bytes of their region. A premises then considers
-// only the inspectors of its own group instead of every inspector; the
-// full rules of protocol §6 are still applied to each of them
-// ([Result.eligibility]), so E(p) is exactly what a scan of all
-// inspectors gives.
+// only the inspectors of its own group instead of every inspector, and
+// applies the rest of protocol §6 (declared conflicts, rotation, home
+// region) through small per-premises sets ([Result.eachKeyed]), so E(p)
+// is exactly what a scan of all inspectors with [Result.eligibility]
+// gives.
 type teamIndex struct {
 	rules []ruleIndex
-	home  []string // home region of each inspector row
+	ids   []string // id of each inspector row
+	units []string // unit of each inspector row
+	// homeID is each inspector row's home region as an index into
+	// homes, -1 when it has none.
+	homeID []int32
+	homes  map[string]int32
 }
 
 type ruleIndex struct {
-	// groups maps a region prefix ("" when the rule has none) to
-	// inspector rows in ascending order.
-	groups map[string][]int32
+	// groups maps a region prefix ("" when the rule has none) to the
+	// inspectors of that group.
+	groups map[string]*candidateList
+}
+
+// candidateList is the inspectors of one group of a [teamIndex], in
+// ascending order of lp(id) (by id length, then id bytes), the order in
+// which a [keyHasher] shares the most work between them.
+type candidateList struct {
+	rows []int32 // inspector rows
+	// ids[k] is the id of rows[k]; the ids are copied one after the
+	// other into one string, so that a walk of the list reads memory in
+	// order.
+	ids []string
+	// next[k] is the number of leading bytes lp(id) of rows[k] and
+	// rows[k+1] have in common; 0 for the last.
+	next []int32
 }
 
 func newTeamIndex(r *Result) *teamIndex {
 	plan, insp := r.Plan, r.Set.Inspectors
-	idx := &teamIndex{rules: make([]ruleIndex, len(plan.Teams)), home: make([]string, insp.Len())}
+	n := insp.Len()
+	idx := &teamIndex{rules: make([]ruleIndex, len(plan.Teams)), ids: make([]string, n), units: make([]string, n),
+		homeID: make([]int32, n), homes: map[string]int32{}}
 	for i, row := range insp.Rows() {
-		idx.home[i] = roster.Inspector{Row: row}.HomeRegion()
+		idx.ids[i] = row.ID
+		idx.units[i] = row.Get(roster.AttrUnit)
+		idx.homeID[i] = -1
+		if home := (roster.Inspector{Row: row}).HomeRegion(); home != "" {
+			h, ok := idx.homes[home]
+			if !ok {
+				h = int32(len(idx.homes))
+				idx.homes[home] = h
+			}
+			idx.homeID[i] = h
+		}
 	}
 	for ti := range plan.Teams {
 		rule := &plan.Teams[ti]
 		g := map[string][]int32{}
+		var keys []string
 		for i, row := range insp.Rows() {
 			in := roster.Inspector{Row: row}
 			if !in.Active() {
@@ -248,16 +281,44 @@ func newTeamIndex(r *Result) *teamIndex {
 				}
 				key = ir[:l]
 			}
+			if _, ok := g[key]; !ok {
+				keys = append(keys, key)
+			}
 			g[key] = append(g[key], int32(i))
 		}
-		idx.rules[ti].groups = g
+		idx.rules[ti].groups = make(map[string]*candidateList, len(g))
+		for _, key := range keys {
+			idx.rules[ti].groups[key] = idx.newCandidateList(g[key])
+		}
 	}
 	return idx
 }
 
+// newCandidateList orders inspector rows by lp(id) for a [keyHasher].
+func (idx *teamIndex) newCandidateList(rows []int32) *candidateList {
+	slices.SortFunc(rows, func(a, b int32) int {
+		x, y := idx.ids[a], idx.ids[b]
+		return cmp.Or(cmp.Compare(len(x), len(y)), strings.Compare(x, y))
+	})
+	l := &candidateList{rows: rows, ids: make([]string, len(rows)), next: make([]int32, len(rows))}
+	var all strings.Builder
+	for _, i := range rows {
+		all.WriteString(idx.ids[i])
+	}
+	text, at := all.String(), 0
+	for k, i := range rows {
+		l.ids[k] = text[at : at+len(idx.ids[i])]
+		at += len(idx.ids[i])
+	}
+	for k := 0; k+1 < len(rows); k++ {
+		l.next[k] = int32(lpCommon(l.ids[k], l.ids[k+1]))
+	}
+	return l
+}
+
 // candidates returns the inspectors that may be eligible for premises p
-// under team rule ti, in row order.
-func (idx *teamIndex) candidates(rule *TeamRule, ti int, p roster.Row) []int32 {
+// under team rule ti.
+func (idx *teamIndex) candidates(rule *TeamRule, ti int, p roster.Row) *candidateList {
 	key := ""
 	if l := rule.RegionPrefix; l > 0 {
 		pr := p.Get(roster.AttrRegion)
@@ -268,6 +329,15 @@ func (idx *teamIndex) candidates(rule *TeamRule, ti int, p roster.Row) []int32 {
 	}
 	return idx.rules[ti].groups[key]
 }
+
+// teamWorker is the scratch space of one goroutine of the team phase.
+type teamWorker struct {
+	kh    *keyHasher
+	ex    []int32     // inspector rows a declared conflict or rotation excludes
+	cands []Candidate // candidates of a walk beyond the prefix
+}
+
+func newTeamWorker(k Key) *teamWorker { return &teamWorker{kh: newKeyHasher(k)} }
 
 // prefixLen is how many candidates of E(p) a [Selection] keeps for a
 // team of the given size: enough for the team and as many again, plus
@@ -284,50 +354,103 @@ func candidateCmp(a, b Candidate) int {
 }
 
 // eachEligible calls add with every inspector of E(p) for premises p
-// under team rule ti. With idx it considers only the inspectors of p's
-// group (see [teamIndex]); with a nil idx it applies every rule of
-// protocol §6 ([Result.eligibility]) to every inspector. Both give the
-// same E(p), in inspector row order.
-func (r *Result) eachEligible(idx *teamIndex, p roster.Row, ti int, add func(i int32, id string)) {
-	plan, insp := r.Plan, r.Set.Inspectors
-	rule := &plan.Teams[ti]
+// under team rule ti, in inspector row order: it applies every rule of
+// protocol §6 ([Result.eligibility]) to every inspector. It is the
+// plain form of [Result.eachKeyed].
+func (r *Result) eachEligible(p roster.Row, ti int, add func(i int32, id string)) {
+	rule := &r.Plan.Teams[ti]
 	recent := r.rotation(p.ID)
-	if idx == nil {
-		for i, row := range insp.Rows() {
-			if r.eligibility(rule, p, recent, row) == EligibleInspector {
-				add(int32(i), row.ID)
-			}
+	for i, row := range r.Set.Inspectors.Rows() {
+		if r.eligibility(rule, p, recent, row) == EligibleInspector {
+			add(int32(i), row.ID)
 		}
-		return
-	}
-	region := p.Get(roster.AttrRegion)
-	for _, i := range idx.candidates(rule, ti, p) {
-		// The index has applied the rules that do not depend on the
-		// premises (status, credential, specialty) and region_prefix;
-		// the rest of protocol §6 follows, as in [Result.eligibility].
-		row := insp.At(int(i))
-		if plan.Conflicts.Declared && r.declared(row.ID, p.ID) {
-			continue
-		}
-		if rotated(r, recent, row.ID) {
-			continue
-		}
-		if plan.Conflicts.HomeRegion {
-			if home := idx.home[i]; home != "" && home == region {
-				continue
-			}
-		}
-		add(i, row.ID)
 	}
 }
 
+// eachKeyed calls visit with every inspector of E(p) for premises p
+// under team rule ti, in no particular order, and add with those for
+// which visit returns true and their key Q(p, i). It gives the
+// inspectors and keys of [Result.eachEligible] and [Key.InspectorKey],
+// but looks only at the inspectors of p's group of idx, checks the
+// rules that depend on the premises against sets made once for it, and
+// computes the keys with w's [keyHasher]. A nil visit takes every
+// inspector.
+func (r *Result) eachKeyed(idx *teamIndex, w *teamWorker, p roster.Row, ti int, visit func(i int32) bool, add func(i int32, id string, q uint64)) {
+	list := idx.candidates(&r.Plan.Teams[ti], ti, p)
+	if list == nil {
+		return
+	}
+	// The index has applied the rules that do not depend on the premises
+	// (status, credential, specialty) and region_prefix; the rest of
+	// protocol §6 follows, as in [Result.eligibility].
+	w.ex = r.excluded(w.ex[:0], p)
+	var mask uint64 // bit i%64 is set for each excluded row i
+	for _, i := range w.ex {
+		mask |= 1 << (uint32(i) % 64)
+	}
+	home := int32(-2) // matches no inspector
+	if r.Plan.Conflicts.HomeRegion {
+		if h, ok := idx.homes[p.Get(roster.AttrRegion)]; ok {
+			home = h
+		}
+	}
+	w.kh.premises(p.ID)
+	for k, i := range list.rows {
+		if mask&(1<<(uint32(i)%64)) != 0 && slices.Contains(w.ex, i) {
+			continue
+		}
+		if idx.homeID[i] == home {
+			continue
+		}
+		if visit != nil && !visit(i) {
+			continue
+		}
+		id := list.ids[k]
+		add(i, id, w.kh.key(id, int(list.next[k])))
+	}
+}
+
+// excluded appends to ex the inspector rows that a declared conflict
+// (when conflicts.declared) or rotation excludes for premises p, and
+// returns it. Ids that are not in the inspectors table are left out.
+func (r *Result) excluded(ex []int32, p roster.Row) []int32 {
+	insp := r.Set.Inspectors
+	if r.Plan.Conflicts.Declared {
+		for _, id := range r.hist.conflicts[p.ID] {
+			if i := insp.Index(id); i >= 0 {
+				ex = append(ex, int32(i))
+			}
+		}
+	}
+	for _, h := range r.rotation(p.ID) {
+		// The items of the list as [roster.Inspection.HasInspector]
+		// reads them.
+		list := r.hist.table.At(int(h)).Get(roster.AttrInspectors)
+		for list != "" {
+			var item string
+			item, list, _ = strings.Cut(list, ";")
+			if i := insp.Index(item); i >= 0 {
+				ex = append(ex, int32(i))
+			}
+		}
+	}
+	return ex
+}
+
 // fullEligible returns E(p) for premises p under team rule ti, in
-// ascending (Q, id) order.
+// ascending (Q, id) order. With idx it uses [Result.eachKeyed], with a
+// nil idx the plain [Result.eachEligible] and [Key.InspectorKey].
 func (r *Result) fullEligible(idx *teamIndex, p roster.Row, ti int) []Candidate {
 	var out []Candidate
-	r.eachEligible(idx, p, ti, func(i int32, id string) {
-		out = append(out, Candidate{Inspector: int(i), ID: id, Q: r.Key.InspectorKey(p.ID, id)})
-	})
+	if idx == nil {
+		r.eachEligible(p, ti, func(i int32, id string) {
+			out = append(out, Candidate{Inspector: int(i), ID: id, Q: r.Key.InspectorKey(p.ID, id)})
+		})
+	} else {
+		r.eachKeyed(idx, newTeamWorker(r.Key), p, ti, nil, func(i int32, id string, q uint64) {
+			out = append(out, Candidate{Inspector: int(i), ID: id, Q: q})
+		})
+	}
 	slices.SortFunc(out, candidateCmp)
 	return out
 }
@@ -371,7 +494,7 @@ func (r *Result) selectionEligible(s *Selection) []Candidate {
 // E(p) of one selection: it keeps the prefixLen smallest candidates by
 // (Q, id) in a bounded max-heap, so that memory does not grow with
 // |E(p)|.
-func (r *Result) eligible(idx *teamIndex, s *Selection) {
+func (r *Result) eligible(idx *teamIndex, w *teamWorker, s *Selection) {
 	plan := r.Plan
 	p := r.Set.Premises.At(s.Premises)
 	s.Rule = plan.teamRule(p)
@@ -381,9 +504,12 @@ func (r *Result) eligible(idx *teamIndex, s *Selection) {
 	}
 	m := prefixLen(plan.Teams[s.Rule].Size)
 	var h candidateHeap
-	r.eachEligible(idx, p, s.Rule, func(i int32, id string) {
+	r.eachKeyed(idx, w, p, s.Rule, nil, func(i int32, id string, q uint64) {
 		s.EligibleCount++
-		h.offer(Candidate{Inspector: int(i), ID: id, Q: r.Key.InspectorKey(p.ID, id)}, m)
+		if len(h) == m && q > h[0].Q {
+			return // what offer would do, without building a Candidate
+		}
+		h.offer(Candidate{Inspector: int(i), ID: id, Q: q}, m)
 	})
 	s.Eligible = h.sorted()
 }
@@ -464,8 +590,9 @@ func (r *Result) staffTeams(ctx context.Context, workers int, report func(Phase,
 	idx := newTeamIndex(r)
 	last := 0
 	if err := parallelBatches(ctx, workers, total, teamBatch, func(lo, hi int) {
+		w := newTeamWorker(r.Key)
 		for si := lo; si < hi; si++ {
-			r.eligible(idx, &r.Selected[si])
+			r.eligible(idx, w, &r.Selected[si])
 		}
 	}, func(done int) {
 		if done/ProgressEvery != last/ProgressEvery {
@@ -491,6 +618,7 @@ func (r *Result) staffTeams(ctx context.Context, workers int, report func(Phase,
 		}
 		return strings.Compare(sa.ID, sb.ID)
 	})
+	w := newTeamWorker(r.Key)
 	for n, si := range r.StaffOrder {
 		if n%ProgressEvery == 0 && n > 0 {
 			report(PhaseTeams, n, total)
@@ -499,7 +627,7 @@ func (r *Result) staffTeams(ctx context.Context, workers int, report func(Phase,
 		if s.Rule < 0 {
 			continue
 		}
-		r.staff(idx, s, &plan.Teams[s.Rule])
+		r.staff(idx, w, s, &plan.Teams[s.Rule])
 	}
 	report(PhaseTeams, total, total)
 	return nil
@@ -508,20 +636,57 @@ func (r *Result) staffTeams(ctx context.Context, workers int, report func(Phase,
 // staff builds the team of one premises from its candidates (E(p) with
 // capacity left, in (Q, id) order) and consumes capacity when it is
 // complete. It walks the first candidates kept in s.Eligible; when they
-// do not complete the team and E(p) has more, it walks the full E(p),
-// computed anew, which gives the team or the reason for none that a
-// walk of the full E(p) from the start gives.
-func (r *Result) staff(idx *teamIndex, s *Selection, rule *TeamRule) {
-	if r.staffFrom(s, s.Eligible, rule, len(s.Eligible) < s.EligibleCount) {
+// do not complete the team and E(p) has more, it walks all candidates,
+// from E(p) computed anew, which gives the team or the reason for none
+// that a walk of the full E(p) from the start gives. Only inspectors
+// with capacity left are candidates, so only their keys are computed.
+func (r *Result) staff(idx *teamIndex, w *teamWorker, s *Selection, rule *TeamRule) {
+	cands := w.cands[:0]
+	for _, c := range s.Eligible {
+		if r.Load[c.Inspector].hasRoom() {
+			cands = append(cands, c)
+		}
+	}
+	w.cands = cands
+	inPrefix := func(u string) int {
+		n := 0
+		for _, c := range s.Eligible {
+			if idx.units[c.Inspector] == u {
+				n++
+			}
+		}
+		return n
+	}
+	if r.walk(idx, s, cands, len(s.Eligible), inPrefix, rule, len(s.Eligible) < s.EligibleCount) {
 		return
 	}
-	r.staffFrom(s, r.fullEligible(idx, r.Set.Premises.At(s.Premises), s.Rule), rule, false)
+	p := r.Set.Premises.At(s.Premises)
+	cands = cands[:0]
+	r.eachKeyed(idx, w, p, s.Rule, func(i int32) bool { return r.Load[i].hasRoom() }, func(i int32, id string, q uint64) {
+		cands = append(cands, Candidate{Inspector: int(i), ID: id, Q: q})
+	})
+	slices.SortFunc(cands, candidateCmp)
+	w.cands = cands
+	// The number of inspectors of a unit in E(p), for the reason of a
+	// team without a required unit.
+	inE := func(u string) int {
+		n := 0
+		r.eachKeyed(idx, w, p, s.Rule, func(i int32) bool {
+			if idx.units[i] == u {
+				n++
+			}
+			return false
+		}, nil)
+		return n
+	}
+	r.walk(idx, s, cands, s.EligibleCount, inE, rule, false)
 }
 
 // staffFrom runs the walk of protocol §6 over elig, a prefix of E(p) in
 // (Q, id) order. When partial is set (elig is not all of E(p)) and the
 // team is not complete, it changes nothing and returns false; else it
-// records the team or the reason for none and returns true.
+// records the team or the reason for none and returns true. It is the
+// plain form of the walk of [Result.staff].
 func (r *Result) staffFrom(s *Selection, elig []Candidate, rule *TeamRule, partial bool) bool {
 	var cands []Candidate
 	for _, c := range elig {
@@ -529,7 +694,33 @@ func (r *Result) staffFrom(s *Selection, elig []Candidate, rule *TeamRule, parti
 			cands = append(cands, c)
 		}
 	}
-	unit := func(c Candidate) string { return r.Set.Inspectors.At(c.Inspector).Get(roster.AttrUnit) }
+	inE := func(u string) int {
+		n := 0
+		for _, c := range elig {
+			if r.Set.Inspectors.At(c.Inspector).Get(roster.AttrUnit) == u {
+				n++
+			}
+		}
+		return n
+	}
+	return r.walk(nil, s, cands, len(elig), inE, rule, partial)
+}
+
+// walk runs the walk of protocol §6 over cands, the candidates (the
+// inspectors of E(p) with capacity left, in (Q, id) order) of a prefix
+// of E(p) that has size inspectors, of which inE(u) are of unit u. When
+// partial is set (the prefix is not all of E(p)) and the team is not
+// complete, it changes nothing and returns false; else it records the
+// team or the reason for none and returns true. The team is a new
+// slice: cands may be reused. It reads units from idx, or from the
+// inspectors table when idx is nil.
+func (r *Result) walk(idx *teamIndex, s *Selection, cands []Candidate, size int, inE func(u string) int, rule *TeamRule, partial bool) bool {
+	unit := func(c Candidate) string {
+		if idx != nil {
+			return idx.units[c.Inspector]
+		}
+		return r.Set.Inspectors.At(c.Inspector).Get(roster.AttrUnit)
+	}
 	var team []Candidate
 	inTeam := func(c Candidate) bool {
 		return slices.ContainsFunc(team, func(m Candidate) bool { return m.Inspector == c.Inspector })
@@ -577,11 +768,11 @@ func (r *Result) staffFrom(s *Selection, elig []Candidate, rule *TeamRule, parti
 	switch {
 	case len(team) < rule.Size:
 		switch {
-		case len(elig) == 0:
+		case size == 0:
 			s.Unstaffed = UnstaffedNoEligible
 		case len(cands) == 0:
 			s.Unstaffed = UnstaffedAllAtCapacity
-		case len(elig) < rule.Size:
+		case size < rule.Size:
 			s.Unstaffed = UnstaffedTooFewEligible
 		case len(cands) < rule.Size:
 			s.Unstaffed = UnstaffedTooFewWithCapacity
@@ -593,13 +784,7 @@ func (r *Result) staffFrom(s *Selection, elig []Candidate, rule *TeamRule, parti
 		// unit; "short" (at capacity) when they exist but are used up.
 		s.Unstaffed, s.MissingUnit = UnstaffedUnitAtCapacity, missing[0]
 		for _, u := range missing {
-			n := 0
-			for _, c := range elig {
-				if unit(c) == u {
-					n++
-				}
-			}
-			if n < countOf(rule.Units, u) {
+			if inE(u) < countOf(rule.Units, u) {
 				s.Unstaffed, s.MissingUnit = UnstaffedUnitMissing, u
 				break
 			}

@@ -1,10 +1,16 @@
 package random
 
 import (
+	"context"
+	"fmt"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/doublerandom/doublerandom/roster"
 )
 
 // onePremises draws the single premises P1 (region 371727001) with the
@@ -384,4 +390,104 @@ func TestTeamStaffingOrder(t *testing.T) {
 	left, limited := res.Load[0].Left()
 	require.True(t, limited)
 	require.Zero(t, left)
+}
+
+// TestEachKeyedEqualsPlain checks the team phase's fast path against the
+// plain one: for every premises of a county whose ids have many lengths
+// (1 to 128 bytes, around the 64-byte blocks of the inspector key's
+// message) and share prefixes, under every combination of the conflict
+// rules, E(p) with its keys from the index, the per-premises exclusion
+// sets and keyHasher ([Result.eachKeyed]) equals E(p) from
+// [Result.eligibility] over every inspector and [Key.InspectorKey]; and
+// the draw's |E(p)| and prefix of E(p) agree with it.
+func TestEachKeyedEqualsPlain(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	pick := func(s ...string) string { return s[rng.IntN(len(s))] }
+	id := func(lengths []int, seen map[string]bool) string {
+		for {
+			b := make([]byte, lengths[rng.IntN(len(lengths))])
+			for i := range b {
+				b[i] = "AAB9"[rng.IntN(4)]
+			}
+			if !seen[string(b)] {
+				seen[string(b)] = true
+				return string(b)
+			}
+		}
+	}
+	regions := []string{"371727001", "371727002", "371728001", "3717", "44"}
+	var tb tables
+	seen := map[string]bool{}
+	for range 60 {
+		p := map[string]string{"id": id([]int{1, 5, 18, 26, 27, 28, 60, 90, 91, 128}, seen), "category": pick("a", "b", "c")}
+		if rng.IntN(8) > 0 {
+			p["region"] = pick(regions...)
+		}
+		tb.premises = append(tb.premises, p)
+	}
+	for range 150 {
+		in := map[string]string{"id": id([]int{1, 2, 3, 12, 12, 12, 20, 23, 24, 27, 28, 59, 60, 61, 64, 100, 128}, seen),
+			"region": pick(regions...), "specialties": pick("x", "y", "x;y"), "status": pick("active", "active", "active", "inactive"),
+			"credential_expires": day(rng.IntN(40) - 5)}
+		if rng.IntN(3) > 0 {
+			in["home_region"] = pick(regions...)
+		}
+		tb.inspectors = append(tb.inspectors, in)
+	}
+	pairs := map[[2]string]bool{}
+	for range 80 {
+		i, p := tb.inspectors[rng.IntN(len(tb.inspectors))]["id"], tb.premises[rng.IntN(len(tb.premises))]["id"]
+		if !pairs[[2]string{i, p}] && len(i)+1+len(p) <= roster.MaxNameLen { // the row's id is "inspector premises"
+			pairs[[2]string{i, p}] = true
+			tb.conflicts = append(tb.conflicts, map[string]string{"inspector": i, "premises": p})
+		}
+	}
+	for h := range 120 {
+		var ids []string
+		for range 1 + rng.IntN(3) {
+			ids = append(ids, tb.inspectors[rng.IntN(len(tb.inspectors))]["id"])
+		}
+		slices.Sort(ids)
+		tb.history = append(tb.history, map[string]string{"id": fmt.Sprintf("H%03d", h),
+			"premises": tb.premises[rng.IntN(len(tb.premises))]["id"], "date": day(-rng.IntN(60)), "inspectors": strings.Join(slices.Compact(ids), ";")})
+	}
+	set := mkSet(t, tb)
+	for _, conflicts := range []string{
+		`{"declared": true, "rotation_days": 30, "home_region": true}`,
+		`{"declared": true}`,
+		`{"rotation_days": 45}`,
+		`{"home_region": true}`,
+		`{}`,
+	} {
+		plan := smallPlan(t, `"quotas": [{"ratio": "100%"}], "teams": [
+			{"match": {"category": "a"}, "size": 2, "specialty": "x", "region_prefix": 6},
+			{"match": {"category": "b"}, "size": 2, "region_prefix": 2},
+			{"match": {}, "size": 3, "specialty": "y"}], "conflicts": `+conflicts)
+		res, err := Draw(context.Background(), plan, set, []byte("keyed"), Options{Workers: 2})
+		require.NoError(t, err)
+		idx := newTeamIndex(res)
+		why := map[Ineligibility]int{}
+		for pi, row := range set.Premises.Rows() {
+			for ii := range set.Inspectors.Rows() {
+				why[res.WhyIneligible(pi, ii)]++
+			}
+			ti := plan.teamRule(row)
+			want := res.fullEligible(nil, row, ti)
+			require.Equal(t, want, res.fullEligible(idx, row, ti), "%s %s", conflicts, row.ID)
+			s := res.Selected[res.Premises[pi].Selected]
+			require.Equal(t, len(want), s.EligibleCount, row.ID)
+			require.Equal(t, want[:len(s.Eligible)], s.Eligible, row.ID)
+		}
+		require.NotZero(t, why[EligibleInspector], conflicts)
+		require.NotZero(t, why[IneligibleRegion], conflicts)
+		if strings.Contains(conflicts, "declared") {
+			require.NotZero(t, why[IneligibleDeclared], conflicts)
+		}
+		if strings.Contains(conflicts, "rotation") {
+			require.NotZero(t, why[IneligibleRotation], conflicts)
+		}
+		if strings.Contains(conflicts, "home") {
+			require.NotZero(t, why[IneligibleHomeRegion], conflicts)
+		}
+	}
 }
