@@ -135,6 +135,9 @@ type Result struct {
 	StaffOrder []int
 
 	hist *historyIndex
+	// insp, when set, gives the history rows of each premises row (a
+	// Result of Draw); otherwise hist.byID does.
+	insp *roster.Inspections
 }
 
 // Stratum is one stratum of protocol §5 with its figures.
@@ -173,24 +176,28 @@ type PremisesOutcome struct {
 	Priority uint64
 	// Scope is OutOfScopeNone for a premises in scope, else why not.
 	Scope OutOfScope
-	// ScopeRule is the index in Plan.Scope of the rule that put the
-	// premises out of scope (OutOfScopeAttr), else -1.
-	ScopeRule int
-	// Cooling reports exclusion by cooldown; Recent is the number of
-	// inspections within cooldown.days (0 when cooldown is off).
+	// Cooling reports exclusion by cooldown (see Recent).
 	Cooling bool
-	Recent  int
 	// Overdue: coverage_days > 0 and not inspected within them.
 	Overdue bool
+	// ScopeRule is the index in Plan.Scope of the rule that put the
+	// premises out of scope (OutOfScopeAttr), else -1.
+	ScopeRule int32
+	// Recent is the number of inspections within cooldown.days (0 when
+	// cooldown is off).
+	Recent int32
 	// Stratum is the index in Result.Strata, -1 when out of scope.
-	Stratum int
+	Stratum int32
 	// Rank is the position in the stratum's Ranked list, -1 when not
 	// eligible. The premises was selected within the quota when
 	// Rank < Quota.
-	Rank int
+	Rank int32
 	// Selected is the index in Result.Selected, -1 when not selected.
-	Selected int
+	Selected int32
 }
+
+// The indexes of a PremisesOutcome are 32-bit, so that a million
+// outcomes take 32 MB: a table cannot have 2^31 rows in memory anyway.
 
 // InspectorLoad is an inspector's capacity and how much of it the draw
 // used.
@@ -309,8 +316,9 @@ func Draw(ctx context.Context, plan *Plan, set *roster.Set, seed []byte, opt Opt
 	// one runs the part of the selection that does not need the key.
 	roots := make(chan roster.Roots, 1)
 	go func() { roots <- set.Roots() }()
-	r.hist = newHistoryIndex(set.History, set.Conflicts)
-	inScope, err := r.scopePremises(ctx, report)
+	r.hist = newDatesIndex(set.History, set.Conflicts, opt.Workers)
+	r.insp = set.Inspections()
+	inScope, err := r.scopePremises(ctx, opt.Workers, report)
 	r.Roots = <-roots
 	if err != nil {
 		return nil, err
@@ -340,18 +348,32 @@ type historyIndex struct {
 }
 
 func newHistoryIndex(t, conflicts *roster.Table) *historyIndex {
-	h := &historyIndex{table: t, dates: make([]roster.Date, t.Len()), byID: map[string][]int32{},
+	h := newDatesIndex(t, conflicts, 1)
+	h.byID = map[string][]int32{}
+	for i, row := range t.Rows() {
+		p := roster.Inspection{Row: row}.Premises()
+		h.byID[p] = append(h.byID[p], int32(i))
+	}
+	return h
+}
+
+// newDatesIndex is a historyIndex without byID, for a draw that finds
+// the history rows of a premises row through [roster.Set.Inspections];
+// the dates are read on up to workers goroutines.
+func newDatesIndex(t, conflicts *roster.Table, workers int) *historyIndex {
+	h := &historyIndex{table: t, dates: make([]roster.Date, t.Len()),
 		conflicts: make(map[string][]string, conflicts.Len())}
 	for _, row := range conflicts.Rows() {
 		c := roster.Conflict{Row: row}
 		h.conflicts[c.Premises()] = append(h.conflicts[c.Premises()], c.Inspector())
 	}
-	for i, row := range t.Rows() {
-		insp := roster.Inspection{Row: row}
-		h.dates[i], _ = insp.Date() // a validated history table has a date in every row
-		p := insp.Premises()
-		h.byID[p] = append(h.byID[p], int32(i))
-	}
+	rows := t.Rows()
+	// A validated history table has a date in every row.
+	_ = parallelBatches(context.Background(), workers, len(rows), ProgressEvery, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			h.dates[i], _ = roster.Inspection{Row: rows[i]}.Date()
+		}
+	}, func(int) {})
 	return h
 }
 

@@ -129,15 +129,15 @@ func (r *Result) Explain(id string) (*Explanation, error) {
 		Status:       row.Get(roster.AttrStatus),
 		CooldownDays: plan.Cooldown.Days,
 		CooldownMax:  plan.Cooldown.Max,
-		Recent:       o.Recent,
+		Recent:       int(o.Recent),
 		Cooling:      o.Cooling,
 		CoverageDays: plan.CoverageDays,
 		Overdue:      o.Overdue,
 		PlanDate:     plan.Date,
-		Stratum:      o.Stratum,
+		Stratum:      int(o.Stratum),
 		Stratify:     slices.Clone(plan.Stratify),
 		QuotaRule:    -1,
-		Rank:         o.Rank,
+		Rank:         int(o.Rank),
 		Priority:     o.Priority,
 		Target:       -1,
 		TeamRule:     -1,
@@ -538,7 +538,7 @@ func (r *Result) ExplainInspector(premises, inspector string) (*InspectorExplana
 		}
 	}
 
-	si := r.Premises[p].Selected
+	si := int(r.Premises[p].Selected)
 	if si < 0 {
 		e.Outcome = InspectorPremisesNotSelected
 		if e.Eligibility != EligibleInspector {

@@ -13,7 +13,7 @@ import (
 // selectPremises runs protocol §5: scope, cooldown, strata, overdue,
 // priorities, quotas, ranking, then the targeted premises.
 func (r *Result) selectPremises(ctx context.Context, opt Options, report func(Phase, int, int)) error {
-	inScope, err := r.scopePremises(ctx, report)
+	inScope, err := r.scopePremises(ctx, opt.Workers, report)
 	if err != nil {
 		return err
 	}
@@ -21,67 +21,107 @@ func (r *Result) selectPremises(ctx context.Context, opt Options, report func(Ph
 }
 
 // scopePremises runs the part of protocol §5 that does not need the key:
-// scope, cooldown, strata and overdue, row by row. It returns the rows
-// in scope. Strata are numbered in order of first appearance here and
-// renumbered in value order by rankPremises; their Ranked and Cooling
-// lists are sized exactly and filled in row order.
-func (r *Result) scopePremises(ctx context.Context, report func(Phase, int, int)) ([]int32, error) {
+// scope, cooldown, strata and overdue, row by row, in batches of
+// ProgressEvery rows on up to workers goroutines. It returns the rows in
+// scope, in row order. Strata are numbered in order of first appearance
+// in row order (each batch numbers its own, and the batches' are merged
+// in batch order) and renumbered in value order by rankPremises; their
+// Ranked and Cooling lists are sized exactly and filled in row order.
+func (r *Result) scopePremises(ctx context.Context, workers int, report func(Phase, int, int)) ([]int32, error) {
 	plan, rows := r.Plan, r.Set.Premises.Rows()
 	r.Premises = make([]PremisesOutcome, len(rows))
 	report(PhaseScope, 0, len(rows))
-	strata := map[string]int{}
-	inScope := make([]int32, 0, len(rows))
-	var key []byte
-	values := make([]string, len(plan.Stratify))
 	histOn := plan.Cooldown.On() || plan.CoverageDays > 0
 	var inspections *roster.Inspections
 	if histOn {
-		inspections = r.Set.Inspections()
+		inspections = r.insp
+		if inspections == nil {
+			inspections = r.Set.Inspections()
+		}
 	}
-	for i, row := range rows {
-		if i%ProgressEvery == 0 && i > 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
+	// scopeBatch is what one batch found: its rows in scope and its
+	// strata, numbered in order of first appearance within the batch
+	// (the rows' Stratum fields hold these numbers until the merge).
+	type scopeBatch struct {
+		inScope []int32
+		strata  []Stratum
+	}
+	batches := make([]scopeBatch, (len(rows)+ProgressEvery-1)/ProgressEvery)
+	err := parallelBatches(ctx, workers, len(rows), ProgressEvery, func(lo, hi int) {
+		b := &batches[lo/ProgressEvery]
+		local := map[string]int{}
+		var key []byte
+		values := make([]string, len(plan.Stratify))
+		for i := lo; i < hi; i++ {
+			row := rows[i]
+			o := &r.Premises[i]
+			o.ScopeRule, o.Stratum, o.Rank, o.Selected = -1, -1, -1, -1
+			why, attr := plan.scopeOf(row)
+			if why != OutOfScopeNone {
+				o.Scope = why
+				if why == OutOfScopeAttr {
+					o.ScopeRule = int32(slices.IndexFunc(plan.Scope, func(s ScopeRule) bool { return s.Attr == attr }))
+				}
+				continue
 			}
-			report(PhaseScope, i, len(rows))
-		}
-		o := &r.Premises[i]
-		o.ScopeRule, o.Stratum, o.Rank, o.Selected = -1, -1, -1, -1
-		why, attr := plan.scopeOf(row)
-		if why != OutOfScopeNone {
-			o.Scope = why
-			if why == OutOfScopeAttr {
-				o.ScopeRule = slices.IndexFunc(plan.Scope, func(s ScopeRule) bool { return s.Attr == attr })
+			b.inScope = append(b.inScope, int32(i))
+			if histOn {
+				past := inspections.Of(i)
+				if plan.Cooldown.On() {
+					o.Recent = int32(r.hist.count(past, plan.Date, plan.Cooldown.Days))
+					o.Cooling = int(o.Recent) >= plan.Cooldown.Max
+				}
+				o.Overdue = plan.CoverageDays > 0 && r.hist.count(past, plan.Date, plan.CoverageDays) == 0
 			}
-			continue
-		}
-		inScope = append(inScope, int32(i))
-		if histOn {
-			past := inspections.Of(i)
-			if plan.Cooldown.On() {
-				o.Recent = r.hist.count(past, plan.Date, plan.Cooldown.Days)
-				o.Cooling = o.Recent >= plan.Cooldown.Max
+			key = key[:0]
+			for j, a := range plan.Stratify {
+				values[j] = row.Get(a)
+				key = append(key, values[j]...)
+				key = append(key, 0) // values never hold control characters
 			}
-			o.Overdue = plan.CoverageDays > 0 && r.hist.count(past, plan.Date, plan.CoverageDays) == 0
+			s, ok := local[string(key)]
+			if !ok {
+				s = len(b.strata)
+				local[string(key)] = s
+				b.strata = append(b.strata, Stratum{Values: slices.Clone(values), Rule: -1})
+			}
+			o.Stratum = int32(s)
+			if o.Cooling {
+				b.strata[s].Excluded++
+			} else {
+				b.strata[s].Eligible++
+			}
 		}
-		key = key[:0]
-		for j, a := range plan.Stratify {
-			values[j] = row.Get(a)
-			key = append(key, values[j]...)
-			key = append(key, 0) // values never hold control characters
-		}
-		s, ok := strata[string(key)]
-		if !ok {
-			s = len(r.Strata)
-			strata[string(key)] = s
-			r.Strata = append(r.Strata, Stratum{Values: slices.Clone(values), Rule: -1})
-		}
-		o.Stratum = s
-		st := &r.Strata[s]
-		if o.Cooling {
-			st.Excluded++
-		} else {
-			st.Eligible++
+	}, func(done int) { report(PhaseScope, done, len(rows)) })
+	if err != nil {
+		return nil, err
+	}
+
+	// Merge the batches' strata in batch order, so that they are
+	// numbered in order of first appearance over all rows.
+	strata := map[string]int{}
+	remap := make([][]int32, len(batches))
+	total := 0
+	var key []byte
+	for k := range batches {
+		b := &batches[k]
+		total += len(b.inScope)
+		remap[k] = make([]int32, len(b.strata))
+		for ls := range b.strata {
+			bs := &b.strata[ls]
+			key = key[:0]
+			for _, v := range bs.Values {
+				key = append(append(key, v...), 0)
+			}
+			s, ok := strata[string(key)]
+			if !ok {
+				s = len(r.Strata)
+				strata[string(key)] = s
+				r.Strata = append(r.Strata, Stratum{Values: bs.Values, Rule: -1})
+			}
+			remap[k][ls] = int32(s)
+			r.Strata[s].Eligible += bs.Eligible
+			r.Strata[s].Excluded += bs.Excluded
 		}
 	}
 	// The lists, sized exactly, in row (id) order.
@@ -92,14 +132,20 @@ func (r *Result) scopePremises(ctx context.Context, report func(Phase, int, int)
 			st.Cooling = make([]int, 0, st.Excluded)
 		}
 	}
-	for _, i := range inScope {
-		o := &r.Premises[i]
-		st := &r.Strata[o.Stratum]
-		if o.Cooling {
-			st.Cooling = append(st.Cooling, int(i))
-		} else {
-			st.Ranked = append(st.Ranked, int(i))
+	inScope := make([]int32, 0, total)
+	for k := range batches {
+		for _, i := range batches[k].inScope {
+			o := &r.Premises[i]
+			o.Stratum = remap[k][o.Stratum]
+			st := &r.Strata[o.Stratum]
+			if o.Cooling {
+				st.Cooling = append(st.Cooling, int(i))
+			} else {
+				st.Ranked = append(st.Ranked, int(i))
+			}
 		}
+		inScope = append(inScope, batches[k].inScope...)
+		batches[k] = scopeBatch{}
 	}
 	report(PhaseScope, len(rows), len(rows))
 	return inScope, nil
@@ -132,7 +178,7 @@ func (r *Result) rankPremises(ctx context.Context, opt Options, inScope []int32,
 	r.Strata = sorted
 	for _, i := range inScope {
 		o := &r.Premises[i]
-		o.Stratum = renum[o.Stratum]
+		o.Stratum = int32(renum[o.Stratum])
 	}
 
 	// Rank within each stratum, strata shared among the workers: each
@@ -230,7 +276,7 @@ func (r *Result) rankStratum(st *Stratum, keys, scratch []rankKey) ([]rankKey, [
 	for rank, k := range sorted {
 		i := int(k.row &^ (1 << 31))
 		st.Ranked[rank] = i
-		r.Premises[i].Rank = rank
+		r.Premises[i].Rank = int32(rank)
 	}
 	return sorted, other
 }
@@ -294,12 +340,12 @@ func sortRankKeys(keys, scratch []rankKey) (sorted, other []rankKey) {
 
 func (r *Result) addSelection(i int, mark Mark, target int) {
 	o := &r.Premises[i]
-	o.Selected = len(r.Selected)
+	o.Selected = int32(len(r.Selected))
 	r.Selected = append(r.Selected, Selection{
 		Premises: i,
 		ID:       r.Set.Premises.At(i).ID,
 		Priority: o.Priority,
-		Stratum:  o.Stratum,
+		Stratum:  int(o.Stratum),
 		Mark:     mark,
 		Target:   target,
 		Rule:     -1,

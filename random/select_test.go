@@ -26,16 +26,16 @@ func TestSelectScope(t *testing.T) {
 		require.Equal(t, w, o.Scope, id)
 		if w == OutOfScopeNone {
 			require.NotZero(t, o.Priority, id)
-			require.GreaterOrEqual(t, o.Stratum, 0)
+			require.GreaterOrEqual(t, o.Stratum, int32(0))
 		} else {
-			require.Equal(t, -1, o.Stratum, id)
-			require.Equal(t, -1, o.Rank, id)
+			require.Equal(t, int32(-1), o.Stratum, id)
+			require.Equal(t, int32(-1), o.Rank, id)
 			require.Zero(t, o.Priority, id)
 		}
 		if w == OutOfScopeAttr {
-			require.Equal(t, 0, o.ScopeRule, id)
+			require.Equal(t, int32(0), o.ScopeRule, id)
 		} else {
-			require.Equal(t, -1, o.ScopeRule, id)
+			require.Equal(t, int32(-1), o.ScopeRule, id)
 		}
 	}
 	_, ok := res.Outcome("P9")
@@ -74,7 +74,7 @@ func TestSelectCooldownBoundary(t *testing.T) {
 	for id, c := range cooling {
 		o, _ := res.Outcome(id)
 		require.Equal(t, c, o.Cooling, id)
-		require.Equal(t, recent[id], o.Recent, id)
+		require.Equal(t, recent[id], int(o.Recent), id)
 		require.Equal(t, c, o.Selected < 0, id)
 	}
 	require.Equal(t, 3, res.Strata[0].Eligible)
@@ -116,7 +116,7 @@ func TestSelectOverdueAndThreshold(t *testing.T) {
 	var marks []Mark
 	for i, p := range st.Ranked {
 		o := res.Premises[p]
-		require.Equal(t, i, o.Rank)
+		require.Equal(t, i, int(o.Rank))
 		id := res.Set.Premises.At(p).ID
 		require.Equal(t, id == "P6" || id == "P7" || id == "P8", o.Overdue, id)
 		if i > 0 {
@@ -204,7 +204,7 @@ func TestSelectStrataAndQuotaRules(t *testing.T) {
 	for _, s := range res.Selected {
 		stratum = append(stratum, s.Stratum)
 		require.Equal(t, MarkRandom, s.Mark)
-		require.Less(t, res.Premises[s.Premises].Rank, res.Strata[s.Stratum].Quota)
+		require.Less(t, int(res.Premises[s.Premises].Rank), res.Strata[s.Stratum].Quota)
 	}
 	require.Equal(t, []int{1, 2, 2, 3, 3}, stratum)
 	require.Less(t, res.Selected[1].Priority, res.Selected[2].Priority)
@@ -250,7 +250,7 @@ func TestSelectTargeted(t *testing.T) {
 	require.Equal(t, wantTargets, targets)
 	o, _ := res.Outcome("P4")
 	require.True(t, o.Cooling)
-	require.Equal(t, 1, o.Selected)
+	require.Equal(t, int32(1), o.Selected)
 	require.Equal(t, res.Strata[o.Stratum].Values, res.View().Selected[1].Stratum)
 
 	// Out of scope targets are errors that name them.

@@ -224,7 +224,7 @@ func drawStream(ctx context.Context, plan *Plan, file string, pass func(*streamP
 		for _, c := range p2.heaps[si].c {
 			i := keptTable.Index(c.row.ID)
 			st.Ranked = append(st.Ranked, i)
-			r.Premises[i] = PremisesOutcome{Priority: c.p, Overdue: c.overdue, Stratum: si, Rank: len(st.Ranked) - 1, Selected: -1}
+			r.Premises[i] = PremisesOutcome{Priority: c.p, Overdue: c.overdue, Stratum: int32(si), Rank: int32(len(st.Ranked) - 1), Selected: -1}
 			mark := MarkRandom
 			if c.overdue {
 				mark = MarkOverdue
@@ -241,7 +241,7 @@ func drawStream(ctx context.Context, plan *Plan, file string, pass func(*streamP
 		}
 		row := keptTable.At(i)
 		r.Premises[i].Priority = res.Key.Priority(row.ID)
-		r.Premises[i].Stratum = final[string(appendStratumKey(nil, plan, row))]
+		r.Premises[i].Stratum = int32(final[string(appendStratumKey(nil, plan, row))])
 		r.addSelection(i, MarkTargeted, t)
 	}
 	report(PhaseSelect, len(res.Strata), len(res.Strata))

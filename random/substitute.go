@@ -165,7 +165,7 @@ func (r *Result) Substitute(subs []Substitution) ([]Replacement, error) {
 		if p < 0 {
 			return nil, fail(unknownPremises(sub.Premises))
 		}
-		si := r.Premises[p].Selected
+		si := int(r.Premises[p].Selected)
 		if si < 0 {
 			return nil, fail(ErrNotSelected)
 		}

@@ -139,8 +139,12 @@ func (r *Result) rotation(premises string) []int32 {
 	if days <= 0 {
 		return nil
 	}
+	past := r.hist.byID[premises]
+	if r.insp != nil {
+		past = r.insp.Of(r.Set.Premises.Index(premises))
+	}
 	var out []int32
-	for _, h := range r.hist.byID[premises] {
+	for _, h := range past {
 		if r.hist.dates[h].Within(r.Plan.Date, days) {
 			out = append(out, h)
 		}

@@ -144,6 +144,10 @@ func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool)
 			}
 			line++
 		}
+		// Each chunk sorts its own rows; the runs are merged below.
+		if !slices.IsSortedFunc(out[:m], compareRowsLines) {
+			slices.SortFunc(out[:m], compareRowsLines)
+		}
 		counts[k] = m
 		warns[k] = w.warns
 	})
@@ -151,11 +155,13 @@ func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool)
 		return nil, false
 	}
 	total := counts[0]
+	ends := []int{total}
 	for k := 1; k < n; k++ {
 		total += copy(rows[total:], rows[starts[k]:starts[k]+counts[k]])
+		ends = append(ends, total)
 	}
 	clear(rows[total:])
-	rows = rows[:total]
+	rows = mergeRuns(rows[:total], ends)
 
 	var all []*RowError
 	for _, ws := range warns {
@@ -174,6 +180,61 @@ func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool)
 		}
 	}
 	return t, true
+}
+
+// mergeRuns returns rows in compareRowsLines order, given runs that are
+// each in that order and end at ends (the last is len(rows)). Runs
+// already in order one after the other (a file written in id order) cost
+// one comparison each; otherwise pairs of runs are merged, side by side,
+// into a second slice, round after round.
+func mergeRuns(rows []Row, ends []int) []Row {
+	ordered := true
+	for k := 0; k+1 < len(ends); k++ {
+		if ends[k] > 0 && ends[k] < len(rows) && compareRowsLines(rows[ends[k]-1], rows[ends[k]]) > 0 {
+			ordered = false
+			break
+		}
+	}
+	if ordered {
+		return rows
+	}
+	src, dst := rows, make([]Row, len(rows))
+	for len(ends) > 1 {
+		next := make([]int, 0, (len(ends)+1)/2)
+		var wg sync.WaitGroup
+		lo := 0
+		for k := 0; k < len(ends); k += 2 {
+			if k+1 == len(ends) {
+				copy(dst[lo:], src[lo:ends[k]])
+				next = append(next, ends[k])
+				break
+			}
+			a, b, c := lo, ends[k], ends[k+1]
+			wg.Go(func() { mergeTwo(dst[a:c], src[a:b], src[b:c]) })
+			next = append(next, c)
+			lo = c
+		}
+		wg.Wait()
+		src, dst, ends = dst, src, next
+	}
+	return src
+}
+
+// mergeTwo merges the ordered a and b into out (len(a)+len(b) long).
+func mergeTwo(out, a, b []Row) {
+	i, j, k := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		if compareRowsLines(b[j], a[i]) < 0 {
+			out[k] = b[j]
+			j++
+		} else {
+			out[k] = a[i]
+			i++
+		}
+		k++
+	}
+	k += copy(out[k:], a[i:])
+	copy(out[k:], b[j:])
 }
 
 // cutLine returns the first line of data as encoding/csv reads it, and

@@ -3,8 +3,10 @@ package roster
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -336,4 +338,32 @@ func FuzzPlainText(f *testing.F) {
 			t.Fatalf("plainText(%q) = %v", s, plainText(s))
 		}
 	})
+}
+
+// TestMergeRuns merges sorted runs (some empty, some already in order
+// one after another, ids repeated across runs with other lines) and
+// checks the result against one sort.
+func TestMergeRuns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, runs := range []int{1, 2, 3, 5, 8} {
+		for trial := range 20 {
+			var rows []Row
+			var ends []int
+			for range runs {
+				run := make([]Row, rng.IntN(40))
+				for i := range run {
+					run[i] = Row{ID: fmt.Sprintf("P%03d", rng.IntN(60)), Line: rng.IntN(1000)}
+					if trial%4 == 0 { // runs in order one after another
+						run[i].ID = fmt.Sprintf("P%03d-%03d", len(ends), rng.IntN(60))
+					}
+				}
+				slices.SortFunc(run, compareRowsLines)
+				rows = append(rows, run...)
+				ends = append(ends, len(rows))
+			}
+			want := slices.Clone(rows)
+			slices.SortFunc(want, compareRowsLines)
+			require.Equal(t, want, mergeRuns(rows, ends), "%d runs, trial %d", runs, trial)
+		}
+	}
 }

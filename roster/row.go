@@ -1,7 +1,6 @@
 package roster
 
 import (
-	"cmp"
 	"encoding/binary"
 	"fmt"
 	"maps"
@@ -231,8 +230,6 @@ func SplitList(s string) []string {
 	}
 	return strings.Split(s, ";")
 }
-
-func compareRows(a, b Row) int { return cmp.Compare(a.ID, b.ID) }
 
 func sortAttrs(a []Attr) {
 	slices.SortFunc(a, func(x, y Attr) int { return strings.Compare(x.Name, y.Name) })

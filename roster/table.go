@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"cmp"
 	"fmt"
 	"iter"
 	"slices"
@@ -133,10 +134,14 @@ func NewTable(kind Kind, rows []Row, opt Options) (*Table, error) {
 // the table, or errs when it holds any error.
 func buildTable(kind Kind, rows []Row, warns []*RowError, header []string, opt Options, errs *ErrorList) (*Table, error) {
 	t := &Table{kind: kind, file: opt.File, rows: rows, header: header, Warnings: warns}
-	// Files are usually written in id order already (WriteCSV does):
-	// one pass says so, where a stable sort would still merge.
-	if !slices.IsSortedFunc(t.rows, compareRows) {
-		slices.SortStableFunc(t.rows, compareRows)
+	// Rows in id order, a repeated id in line order. Files written by
+	// WriteCSV are in id order already: one pass says so. Otherwise an
+	// unstable sort on (id, line) is much quicker than a stable one, and
+	// the same: rows are distinct in (id, line) but for rows of NewTable
+	// that repeat an id with no lines, which only make an error that
+	// reads the same whichever comes first.
+	if !slices.IsSortedFunc(t.rows, compareRowsLines) {
+		slices.SortFunc(t.rows, compareRowsLines)
 	}
 	for i := 1; i < len(t.rows); i++ {
 		if t.rows[i].ID == t.rows[i-1].ID {
@@ -149,6 +154,14 @@ func buildTable(kind Kind, rows []Row, warns []*RowError, header []string, opt O
 		return nil, err
 	}
 	return t, nil
+}
+
+// compareRowsLines orders rows by id, then line.
+func compareRowsLines(a, b Row) int {
+	if c := strings.Compare(a.ID, b.ID); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Line, b.Line)
 }
 
 // column returns the 1-based CSV column of the named field, or 0.
