@@ -3,7 +3,7 @@ package random
 import (
 	"cmp"
 	"context"
-	"encoding/binary"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -25,7 +25,10 @@ type RowSource struct {
 	// Rows opens the roster for one pass: each call returns the rows
 	// anew, in ascending order of id bytes (as [roster.WriteCSV] writes
 	// them and [roster.ScanCSV] reads them back). [DrawStream] calls it
-	// twice and requires the same rows both times.
+	// twice and requires the same rows both times. DrawStream hands
+	// the rows to its workers in batches, so each row must stay as it
+	// is until the pass ends (the rows may share storage: DrawStream
+	// copies what it keeps).
 	Rows func() iter.Seq2[roster.Row, error]
 }
 
@@ -202,7 +205,7 @@ func drawStream(ctx context.Context, plan *Plan, file string, pass func(*streamP
 			return nil, ErrStreamChanged
 		}
 		for _, c := range h.c {
-			kept = append(kept, c.row)
+			kept = append(kept, c.row())
 		}
 	}
 	kept = append(kept, p1.targetRows...)
@@ -222,7 +225,7 @@ func drawStream(ctx context.Context, plan *Plan, file string, pass func(*streamP
 		st := &res.Strata[si]
 		st.Ranked = make([]int, 0, st.Quota)
 		for _, c := range p2.heaps[si].c {
-			i := keptTable.Index(c.row.ID)
+			i := keptTable.Index(c.id())
 			st.Ranked = append(st.Ranked, i)
 			r.Premises[i] = PremisesOutcome{Priority: c.p, Overdue: c.overdue, Stratum: int32(si), Rank: int32(len(st.Ranked) - 1), Selected: -1}
 			mark := MarkRandom
@@ -286,26 +289,68 @@ func keepIDs(plan *Plan, conflicts, history *roster.Table) map[string]uint8 {
 	return m
 }
 
-// cand is a premises that may still be selected within its quota.
+// cand is a premises that may still be selected within its quota. It
+// holds the row as its leaf bytes in one string: a copy the source
+// cannot change, without pointers for the collector to follow, and
+// decoded into a row only if the premises is selected.
 type cand struct {
 	p       uint64
 	overdue bool
-	row     roster.Row
+	line    int
+	leaf    string // lp(id) || u32(m) || lp(name_1) || lp(value_1) || …
+}
+
+// id returns the id of the candidate's row.
+func (c *cand) id() string {
+	return c.leaf[4 : 4+u32(c.leaf)]
+}
+
+// row decodes the candidate's row from its leaf bytes, which
+// [roster.Row.AppendLeaf] wrote: the strings of the row share the
+// leaf's storage.
+func (c *cand) row() roster.Row {
+	s := c.leaf
+	next := func() string {
+		n := u32(s)
+		v := s[4 : 4+n]
+		s = s[4+n:]
+		return v
+	}
+	r := roster.Row{ID: next(), Line: c.line}
+	m := u32(s)
+	s = s[4:]
+	r.Attrs = make([]roster.Attr, m)
+	for i := range r.Attrs {
+		r.Attrs[i].Name = next()
+		r.Attrs[i].Value = next()
+	}
+	return r
+}
+
+// u32 reads the big-endian uint32 that s starts with.
+func u32(s string) uint32 {
+	return uint32(s[0])<<24 | uint32(s[1])<<16 | uint32(s[2])<<8 | uint32(s[3])
 }
 
 // compareCand is the rank order of protocol §5: overdue first, then
 // priority, then id bytes.
 func compareCand(a, b cand) int {
-	if a.overdue != b.overdue {
-		if a.overdue {
+	if c := compareKeys(a.overdue, a.p, b.overdue, b.p); c != 0 {
+		return c
+	}
+	return strings.Compare(a.id(), b.id())
+}
+
+// compareKeys compares the first two keys of the rank order: the ids
+// are read only when these are equal.
+func compareKeys(aOverdue bool, ap uint64, bOverdue bool, bp uint64) int {
+	if aOverdue != bOverdue {
+		if aOverdue {
 			return -1
 		}
 		return 1
 	}
-	if c := cmp.Compare(a.p, b.p); c != 0 {
-		return c
-	}
-	return strings.Compare(a.row.ID, b.row.ID)
+	return cmp.Compare(ap, bp)
 }
 
 // candHeap keeps the k best-ranked candidates of a stratum: a max-heap
@@ -315,8 +360,24 @@ type candHeap struct {
 	c []cand
 }
 
-func (h *candHeap) offer(x cand) {
+// admits reports whether the heap would keep a candidate of this rank,
+// so that the candidate's leaf is copied only if it is kept.
+func (h *candHeap) admits(overdue bool, p uint64, id string) bool {
+	if len(h.c) < h.k {
+		return true
+	}
 	if h.k == 0 {
+		return false
+	}
+	top := &h.c[0]
+	if c := compareKeys(overdue, p, top.overdue, top.p); c != 0 {
+		return c < 0
+	}
+	return id < top.id()
+}
+
+func (h *candHeap) offer(x cand) {
+	if !h.admits(x.overdue, x.p, x.id()) {
 		return
 	}
 	if len(h.c) < h.k {
@@ -329,9 +390,6 @@ func (h *candHeap) offer(x cand) {
 			h.c[i], h.c[parent] = h.c[parent], h.c[i]
 			i = parent
 		}
-		return
-	}
-	if compareCand(x, h.c[0]) >= 0 {
 		return
 	}
 	h.c[0] = x
@@ -356,15 +414,22 @@ func (h *candHeap) offer(x cand) {
 // goroutines, which hash each into the root of its subtree (merged into
 // the table root in order by one more goroutine) and classify its rows:
 // scope, cooldown, strata and, in pass 2, priorities into per-worker
-// heaps. Counts are sums and heaps keep the k least of a total order,
-// so merging the workers' results does not depend on how the batches
-// were shared out.
+// heaps. Counts and fingerprints are sums and heaps keep the k least of
+// a total order, so merging the workers' results does not depend on how
+// the batches were shared out.
 type streamPass struct {
 	plan    *Plan
 	hist    *historyIndex
 	file    string
 	workers int
 	fpSeed  maphash.Seed
+
+	// names are the attributes classify reads, each once: the status
+	// first, then those of the scope rules and the stratify ones, whose
+	// places in names are scopeAt and strataAt (see passWorker.attr).
+	names    []string
+	scopeAt  []int
+	strataAt []int
 
 	// special flags the ids of rows to keep: premises named by the
 	// conflicts or history tables, and targeted premises.
@@ -397,7 +462,23 @@ const (
 )
 
 func newStreamPass(plan *Plan, hist *historyIndex, file string, workers int) *streamPass {
-	return &streamPass{plan: plan, hist: hist, file: file, workers: workers}
+	s := &streamPass{plan: plan, hist: hist, file: file, workers: workers}
+	name := func(a string) int {
+		k := slices.Index(s.names, a)
+		if k < 0 {
+			k = len(s.names)
+			s.names = append(s.names, a)
+		}
+		return k
+	}
+	name(roster.AttrStatus)
+	for _, r := range plan.Scope {
+		s.scopeAt = append(s.scopeAt, name(r.Attr))
+	}
+	for _, a := range plan.Stratify {
+		s.strataAt = append(s.strataAt, name(a))
+	}
+	return s
 }
 
 // appendStratumKey appends the key of the row's stratum: its values of
@@ -411,14 +492,26 @@ func appendStratumKey(b []byte, plan *Plan, row roster.Row) []byte {
 	return b
 }
 
+// mix64 is the finalizer of splitmix64, a bijection that spreads
+// every bit of its input over its output.
+func mix64(z uint64) uint64 {
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
+}
+
 // passWorker is one worker's share of a pass.
 type passWorker struct {
 	p          *streamPass
-	buf        []byte
+	buf        []byte // 0x00 || the leaf bytes of the row at hand
+	skey       []byte // the stratum key of the row at hand
 	tree       roster.TreeBuilder
-	fp         maphash.Hash
+	fp         uint64         // the fingerprint of the run's rows so far
+	pos        uint64         // the position of the next row in the pass
+	at         []int          // where each of p.names was in the last row
 	index      map[string]int // pass 1: stratum key → strata
-	cur        int            // position in p.idx.ids (see lookup)
+	classes    [classSlots]classEntry
+	cur        int // position in p.idx.ids (see lookup)
 	keys       []string
 	strata     []Stratum
 	unknown    int
@@ -430,16 +523,16 @@ type passWorker struct {
 // batchJob is one batch of rows to hash into the root of its subtree
 // (pass 1) and to fingerprint (both passes).
 type batchJob struct {
-	rows []roster.Row
-	root roster.Hash
-	fp   uint64
-	done chan struct{}
+	rows  []roster.Row
+	start int // the position of rows[0] in the pass
+	root  roster.Hash
+	fp    uint64
+	done  chan struct{}
 }
 
 // newWorker returns a worker of the pass with empty results.
 func (s *streamPass) newWorker() *passWorker {
-	w := &passWorker{p: s, index: map[string]int{}}
-	w.fp.SetSeed(s.fpSeed)
+	w := &passWorker{p: s, index: map[string]int{}, at: make([]int, len(s.names))}
 	if s.final != nil {
 		w.strata = make([]Stratum, len(s.quotas))
 		w.heaps = make([]candHeap, len(s.quotas))
@@ -448,6 +541,31 @@ func (s *streamPass) newWorker() *passWorker {
 		}
 	}
 	return w
+}
+
+// begin starts a run of rows (a batch or a range) at position pos of
+// the pass.
+func (w *passWorker) begin(pos int) {
+	w.tree = roster.TreeBuilder{}
+	w.buf, w.fp, w.pos = w.buf[:0], 0, uint64(pos)
+}
+
+// add hashes, fingerprints and classifies the next row of the run. It
+// does not keep row or anything that shares its storage.
+//
+// The fingerprint of a row mixes a seeded hash of its leaf bytes with
+// its position in the pass; that of a run, and of the pass, is the sum
+// of its rows'. It changes with any byte of any leaf and with the order
+// of the rows, and does not depend on how the runs were shared among
+// workers.
+func (w *passWorker) add(row roster.Row) {
+	w.buf = row.AppendLeaf(append(w.buf[:0], 0))
+	w.fp += mix64(maphash.Bytes(w.p.fpSeed, w.buf[1:]) + w.pos*0x9e3779b97f4a7c15)
+	w.pos++
+	if w.p.final == nil {
+		w.tree.AddLeafHash(sha256.Sum256(w.buf))
+	}
+	w.classify(row)
 }
 
 func (s *streamPass) run(ctx context.Context, rows iter.Seq2[roster.Row, error], report func(Phase, int, int)) error {
@@ -467,20 +585,14 @@ func (s *streamPass) run(ctx context.Context, rows iter.Seq2[roster.Row, error],
 		workers[wi] = w
 		wg.Go(func() {
 			for j := range jobs {
-				w.tree = roster.TreeBuilder{}
-				w.fp.Reset()
+				w.begin(j.start)
 				if len(j.rows) > 0 {
 					w.seek(j.rows[0].ID)
 				}
 				for _, r := range j.rows {
-					w.buf = r.AppendLeaf(w.buf[:0])
-					w.fp.Write(w.buf)
-					if s.final == nil {
-						w.tree.AddLeaf(w.buf)
-					}
-					w.classify(r)
+					w.add(r)
 				}
-				j.root, j.fp = w.tree.Root(), w.fp.Sum64()
+				j.root, j.fp = w.tree.Root(), w.fp
 				close(j.done)
 			}
 		})
@@ -489,17 +601,14 @@ func (s *streamPass) run(ctx context.Context, rows iter.Seq2[roster.Row, error],
 	// holds streamBatch rows, a power of two, so the RFC 6962 tree over
 	// all rows is the tree over the batch roots, the last one included.
 	var tree roster.TreeBuilder
-	var fp maphash.Hash
-	fp.SetSeed(s.fpSeed)
+	var fp uint64
 	merged := make(chan struct{})
 	go func() {
 		defer close(merged)
-		var b [8]byte
 		for j := range queue {
 			<-j.done
 			tree.AddLeafHash(j.root)
-			binary.LittleEndian.PutUint64(b[:], j.fp)
-			fp.Write(b[:])
+			fp += j.fp
 			select {
 			case free <- j.rows[:0]:
 			default:
@@ -507,7 +616,7 @@ func (s *streamPass) run(ctx context.Context, rows iter.Seq2[roster.Row, error],
 		}
 	}()
 	send := func(batch []roster.Row) {
-		j := &batchJob{rows: batch, done: make(chan struct{})}
+		j := &batchJob{rows: batch, start: s.rows - len(batch), done: make(chan struct{})}
 		queue <- j
 		jobs <- j
 	}
@@ -562,23 +671,21 @@ func (s *streamPass) run(ctx context.Context, rows iter.Seq2[roster.Row, error],
 	if len(s.errs.Errs) > 0 {
 		return &s.errs
 	}
-	s.root, s.fp = tree.Root(), fp.Sum64()
+	s.root, s.fp = tree.Root(), fp
 	s.merge(workers)
 	report(phase, s.rows, s.rows)
 	return nil
 }
 
 // merge adds up the workers' results, visiting them in a fixed order.
+// In pass 2 the first worker's heaps take in the others' candidates.
 func (s *streamPass) merge(workers []*passWorker) {
 	if s.final != nil {
 		s.strata = make([]Stratum, len(s.quotas))
-		s.heaps = make([]candHeap, len(s.quotas))
-		for i, k := range s.quotas {
-			s.heaps[i].k = k
-		}
+		s.heaps = workers[0].heaps
 	}
 	index := map[string]int{}
-	for _, w := range workers {
+	for wi, w := range workers {
 		s.refRows = append(s.refRows, w.refRows...)
 		s.targetRows = append(s.targetRows, w.targetRows...)
 		s.unknown += w.unknown
@@ -597,10 +704,14 @@ func (s *streamPass) merge(workers []*passWorker) {
 			s.strata[si].Eligible += w.strata[li].Eligible
 			s.strata[si].Excluded += w.strata[li].Excluded
 		}
+		if wi == 0 {
+			continue
+		}
 		for si := range w.heaps {
 			for _, c := range w.heaps[si].c {
 				s.heaps[si].offer(c)
 			}
+			w.heaps[si].c = nil
 		}
 	}
 }
@@ -618,8 +729,145 @@ func (s *streamPass) asRowError(err error) *roster.RowError {
 	return &roster.RowError{File: s.file, Err: err}
 }
 
+// attr returns the row's value of p.names[k], as row.Get does. The
+// rows of a source mostly list the same attributes, so it first looks
+// where it found the attribute in the row before.
+func (w *passWorker) attr(row roster.Row, k int) string {
+	name := w.p.names[k]
+	if name == "id" {
+		return row.ID
+	}
+	if i := w.at[k]; i < len(row.Attrs) && row.Attrs[i].Name == name {
+		return row.Attrs[i].Value
+	}
+	i, ok := slices.BinarySearchFunc(row.Attrs, name, func(a roster.Attr, n string) int { return strings.Compare(a.Name, n) })
+	w.at[k] = i
+	if !ok {
+		return ""
+	}
+	return row.Attrs[i].Value
+}
+
+// inScope reports whether the row at hand is in the plan's scope: what
+// plan.scopeOf(row) == OutOfScopeNone reports, from its values of
+// p.names.
+func (w *passWorker) inScope(vals []string) bool {
+	if s := vals[0]; s == "inactive" || s == "closed" { // !roster.Active(row)
+		return false
+	}
+	for i, r := range w.p.plan.Scope {
+		if !r.Allows(vals[w.p.scopeAt[i]]) {
+			return false
+		}
+	}
+	return true
+}
+
+// stratum returns the index of the stratum of a row in scope whose
+// values of p.names are vals: in w.strata, adding the stratum in pass
+// 1; in pass 2, unknownStratum for a stratum pass 1 did not see.
+func (w *passWorker) stratum(vals []string) int {
+	s, plan := w.p, w.p.plan
+	w.skey = w.skey[:0]
+	for _, k := range s.strataAt {
+		w.skey = append(w.skey, vals[k]...)
+		w.skey = append(w.skey, 0)
+	}
+	if s.final != nil {
+		si, ok := s.final[string(w.skey)]
+		if !ok {
+			return unknownStratum
+		}
+		return si
+	}
+	si, ok := w.index[string(w.skey)]
+	if !ok {
+		si = len(w.strata)
+		values := make([]string, len(plan.Stratify))
+		for j, k := range s.strataAt {
+			values[j] = strings.Clone(vals[k])
+		}
+		key := string(w.skey)
+		w.index[key] = si
+		w.keys = append(w.keys, key)
+		w.strata = append(w.strata, Stratum{Values: values})
+	}
+	return si
+}
+
+// Classes of a row besides its stratum (see passWorker.class).
+const (
+	outOfScope     = -2
+	unknownStratum = -1
+)
+
+// classSlots is the number of entries of passWorker.classes.
+const (
+	classBits  = 8
+	classSlots = 1 << classBits
+)
+
+// classEntry is an entry of passWorker.classes: the values of p.names
+// it is for, copied into buf (ends[k] is where value k ends), and
+// their class.
+type classEntry struct {
+	buf   []byte
+	ends  []int
+	class int
+}
+
+// class returns the class of a row whose values of p.names are vals:
+// outOfScope, or the stratum as stratum returns it. It depends on vals
+// alone, so the worker keeps the class of recent values in a small
+// table indexed by a cheap hash of the values (their lengths and a few
+// bytes) and checks the values themselves before using an entry; a
+// miss computes the class with inScope and stratum.
+func (w *passWorker) class(vals []string) int {
+	h := uint64(len(vals))
+	for _, v := range vals {
+		x := uint64(len(v))
+		if len(v) > 0 {
+			x |= uint64(v[0])<<16 | uint64(v[len(v)/2])<<24 | uint64(v[len(v)-1])<<32
+		}
+		h = (h ^ x) * 0x9e3779b97f4a7c15
+	}
+	e := &w.classes[h>>(64-classBits)]
+	if len(e.ends) == len(vals) {
+		hit, start := true, 0
+		for k, v := range vals {
+			if string(e.buf[start:e.ends[k]]) != v {
+				hit = false
+				break
+			}
+			start = e.ends[k]
+		}
+		if hit {
+			return e.class
+		}
+	}
+	c := outOfScope
+	if w.inScope(vals) {
+		c = w.stratum(vals)
+	}
+	e.buf, e.ends = e.buf[:0], e.ends[:0]
+	for _, v := range vals {
+		e.buf = append(e.buf, v...)
+		e.ends = append(e.ends, len(e.buf))
+	}
+	e.class = c
+	return c
+}
+
+// ownRow returns a copy of row that shares no storage with it, in one
+// string.
+func ownRow(row roster.Row) roster.Row {
+	c := cand{leaf: string(row.AppendLeaf(nil)), line: row.Line}
+	return c.row()
+}
+
 // classify applies scope, cooldown and strata to one row and, in pass
-// 2, offers it to its stratum's heap.
+// 2, offers it to its stratum's heap. What it keeps of the row, it
+// copies.
 func (w *passWorker) classify(row roster.Row) {
 	s, plan := w.p, w.p.plan
 	var past []int32
@@ -627,37 +875,30 @@ func (w *passWorker) classify(row roster.Row) {
 		past = s.idx.past[k]
 		if f := s.idx.flags[k]; f != 0 && s.final == nil {
 			if f&keepRef != 0 {
-				w.refRows = append(w.refRows, roster.Row{ID: row.ID, Line: row.Line})
+				w.refRows = append(w.refRows, roster.Row{ID: strings.Clone(row.ID), Line: row.Line})
 			}
 			if f&keepTarget != 0 {
-				w.targetRows = append(w.targetRows, row)
+				w.targetRows = append(w.targetRows, ownRow(row))
 			}
 		}
 	}
-	if why, _ := plan.scopeOf(row); why != OutOfScopeNone {
+	// The row's values of p.names, on the stack for the usual few.
+	var small [8]string
+	vals := small[:0]
+	if len(s.names) > len(small) {
+		vals = make([]string, 0, len(s.names))
+	}
+	for k := range s.names {
+		vals = append(vals, w.attr(row, k))
+	}
+	si := w.class(vals)
+	if si == outOfScope {
 		return
 	}
 	cooling := plan.Cooldown.On() && s.hist.count(past, plan.Date, plan.Cooldown.Days) >= plan.Cooldown.Max
-	w.buf = appendStratumKey(w.buf[:0], plan, row)
-	var si int
-	if s.final != nil {
-		var ok bool
-		if si, ok = s.final[string(w.buf)]; !ok {
-			w.unknown++
-			return
-		}
-	} else {
-		var ok bool
-		if si, ok = w.index[string(w.buf)]; !ok {
-			si = len(w.strata)
-			values := make([]string, len(plan.Stratify))
-			for j, a := range plan.Stratify {
-				values[j] = row.Get(a)
-			}
-			w.index[string(w.buf)] = si
-			w.keys = append(w.keys, string(w.buf))
-			w.strata = append(w.strata, Stratum{Values: values})
-		}
+	if si < 0 {
+		w.unknown++
+		return
 	}
 	st := &w.strata[si]
 	if cooling {
@@ -668,8 +909,12 @@ func (w *passWorker) classify(row roster.Row) {
 	if s.final == nil || w.heaps[si].k == 0 {
 		return
 	}
+	h := &w.heaps[si]
 	overdue := plan.CoverageDays > 0 && s.hist.count(past, plan.Date, plan.CoverageDays) == 0
-	w.heaps[si].offer(cand{p: s.key.Priority(row.ID), overdue: overdue, row: row})
+	p := s.key.Priority(row.ID)
+	if h.admits(overdue, p, row.ID) {
+		h.offer(cand{p: p, overdue: overdue, line: row.Line, leaf: string(w.buf[1:])})
+	}
 }
 
 // RangeSource is a premises roster read as a stream that can be read in
@@ -687,6 +932,12 @@ type RangeSource struct {
 	// ranges that cover 0 to N-1 in each of two passes, and requires
 	// the same rows both times. A range must give exactly hi-lo rows
 	// (row errors aside).
+	//
+	// A row's Attrs need only stay as they are until the range is asked
+	// for its next row, so a range may reuse one attribute slice for all
+	// its rows, and its strings may share storage (say, one string of
+	// all the range's ids): DrawStreamRanges copies what it keeps of a
+	// row, and keeps no string of the source.
 	Rows func(lo, hi int64) iter.Seq2[roster.Row, error]
 }
 
@@ -766,7 +1017,7 @@ func (s *streamPass) runRanges(ctx context.Context, src RangeSource, report func
 				}
 				lo := int(c) * streamBatch
 				hi := min(n, lo+streamBatch)
-				if w.runRange(&chunks[c], src.Rows(int64(lo), int64(hi))) {
+				if w.runRange(&chunks[c], lo, src.Rows(int64(lo), int64(hi))) {
 					lower(c)
 				}
 				progress <- hi - lo
@@ -789,9 +1040,7 @@ func (s *streamPass) runRanges(ctx context.Context, src RangeSource, report func
 	}
 
 	var tree roster.TreeBuilder
-	var fp maphash.Hash
-	fp.SetSeed(s.fpSeed)
-	var b [8]byte
+	var fp uint64
 	var last string
 	lastLine := 0
 	var sizeErr error
@@ -824,8 +1073,7 @@ func (s *streamPass) runRanges(ctx context.Context, src RangeSource, report func
 			sizeErr = fmt.Errorf("%w: %s: rows %d to %d gave %d rows", ErrRangeSize, s.file, c*streamBatch, c*streamBatch+want-1, ch.rows)
 		}
 		tree.AddLeafHash(ch.root)
-		binary.LittleEndian.PutUint64(b[:], ch.fp)
-		fp.Write(b[:])
+		fp += ch.fp
 	}
 	if len(s.errs.Errs) > 0 {
 		return &s.errs
@@ -833,7 +1081,7 @@ func (s *streamPass) runRanges(ctx context.Context, src RangeSource, report func
 	if sizeErr != nil {
 		return sizeErr
 	}
-	s.root, s.fp = tree.Root(), fp.Sum64()
+	s.root, s.fp = tree.Root(), fp
 	s.merge(workers)
 	report(phase, s.rows, s.rows)
 	return nil
@@ -842,14 +1090,18 @@ func (s *streamPass) runRanges(ctx context.Context, src RangeSource, report func
 // runRange hashes, fingerprints and classifies one range of rows into
 // ch. It reports whether the range ended on an error that ends the
 // pass: an id out of order, or roster.MaxErrors errors.
-func (w *passWorker) runRange(ch *rangeChunk, rows iter.Seq2[roster.Row, error]) bool {
+func (w *passWorker) runRange(ch *rangeChunk, lo int, rows iter.Seq2[roster.Row, error]) bool {
 	s := w.p
-	w.tree = roster.TreeBuilder{}
-	w.fp.Reset()
+	w.begin(lo)
+	// The last row's id and line are locals rather than fields of ch:
+	// a store into the heap a row, with a write barrier while the
+	// collector runs.
+	var last string
+	lastLine, n := 0, 0
 	for row, err := range rows {
 		if err != nil {
 			ch.errs = append(ch.errs, s.asRowError(err))
-			if ch.rows == 0 {
+			if n == 0 {
 				ch.pre++
 			}
 			if len(ch.errs) >= roster.MaxErrors {
@@ -858,25 +1110,23 @@ func (w *passWorker) runRange(ch *rangeChunk, rows iter.Seq2[roster.Row, error])
 			}
 			continue
 		}
-		if ch.rows > 0 && row.ID <= ch.lastID {
-			ch.errs = append(ch.errs, s.orderError(row.ID, row.Line, ch.lastID, ch.lastLine))
+		if n > 0 && row.ID <= last {
+			ch.errs = append(ch.errs, s.orderError(row.ID, row.Line, last, lastLine))
 			ch.stop = true
 			break
 		}
-		if ch.rows == 0 {
-			ch.firstID, ch.firstLine = row.ID, row.Line
+		if n == 0 {
+			ch.firstID, ch.firstLine = strings.Clone(row.ID), row.Line
 			w.seek(row.ID)
 		}
-		ch.lastID, ch.lastLine = row.ID, row.Line
-		ch.rows++
-		w.buf = row.AppendLeaf(w.buf[:0])
-		w.fp.Write(w.buf)
-		if s.final == nil {
-			w.tree.AddLeaf(w.buf)
-		}
-		w.classify(row)
+		last, lastLine = row.ID, row.Line
+		n++
+		w.add(row)
 	}
-	ch.root, ch.fp = w.tree.Root(), w.fp.Sum64()
+	// The range keeps a copy of its last id: the id may share storage
+	// with other rows of the source.
+	ch.rows, ch.lastID, ch.lastLine = n, strings.Clone(last), lastLine
+	ch.root, ch.fp = w.tree.Root(), w.fp
 	return ch.stop
 }
 

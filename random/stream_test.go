@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -65,20 +67,69 @@ func (s synth) region(c, t int) string { return fmt.Sprintf("%s%03d", s.county(c
 // computed here so that a 10^8-row stream does not spend its time in
 // fmt.
 func premisesID(i int) string {
-	var b [18]byte
-	b[0], b[1] = '9', '1'
+	var c idCounter
+	c.set(i)
+	return string(c.b[:])
+}
+
+// usccWeights are the weights 3^k mod 31 of the 17 digits of a unified
+// social credit code in its check character.
+var usccWeights = func() (w [17]int) {
+	v := 1
+	for k := range w {
+		w[k] = v
+		v = v * 3 % 31
+	}
+	return w
+}()
+
+// idCounter holds the id of one premises row and steps to the next one
+// with a carry over its digits, keeping the weighted digit sum so that
+// the check character costs one division.
+type idCounter struct {
+	b   [18]byte
+	sum int // Σ digit × weight over b[:17]
+}
+
+func (c *idCounter) set(i int) {
+	c.b[0], c.b[1] = '9', '1'
 	for k, v := 16, i; k >= 2; k-- {
-		b[k] = byte('0' + v%10)
+		c.b[k] = byte('0' + v%10)
 		v /= 10
 	}
-	sum := 0
-	w := 1
+	c.sum = 0
 	for k := range 17 {
-		sum += int(b[k]-'0') * w // digits only: their code value is the digit
-		w = w * 3 % 31
+		c.sum += int(c.b[k]-'0') * usccWeights[k] // digits only: their code value is the digit
 	}
-	b[17] = usccAlphabet[(31-sum%31)%31]
-	return string(b[:])
+	c.b[17] = usccAlphabet[(31-c.sum%31)%31]
+}
+
+// next steps to the id of the next row.
+func (c *idCounter) next() {
+	for k := 16; k >= 2; k-- {
+		if c.b[k] != '9' {
+			c.b[k]++
+			c.sum += usccWeights[k]
+			break
+		}
+		c.b[k] = '0'
+		c.sum -= 9 * usccWeights[k]
+	}
+	c.b[17] = usccAlphabet[(31-c.sum%31)%31]
+}
+
+// idString returns the ids of rows lo to hi-1, one after the other in
+// one string (one allocation).
+func idString(lo, hi int) string {
+	var b strings.Builder
+	b.Grow(18 * (hi - lo))
+	var c idCounter
+	c.set(lo)
+	for i := lo; i < hi; i++ {
+		b.Write(c.b[:])
+		c.next()
+	}
+	return b.String()
 }
 
 const usccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -93,28 +144,85 @@ func TestPremisesID(t *testing.T) {
 		require.Equal(t, want, id[17])
 	}
 	require.Less(t, premisesID(99), premisesID(100))
-}
 
-// regions caches the region codes of the synthetic counties.
-type regions [][]string
-
-func (s synth) regions() regions {
-	r := make(regions, s.counties)
-	for c := range r {
-		r[c] = make([]string, 20)
-		for t := range r[c] {
-			r[c][t] = s.region(c, t)
+	// The counter's steps, carries included, give the ids premisesID
+	// computes digit by digit.
+	for _, start := range []int{0, 95, 99_990, 999_999_990, 1_999_999_995} {
+		var c idCounter
+		c.set(start)
+		for i := start; i < start+12; i++ {
+			var want idCounter
+			want.set(i)
+			require.Equal(t, string(want.b[:]), string(c.b[:]), "row %d", i)
+			require.NoError(t, roster.CheckUSCC(string(c.b[:])))
+			c.next()
 		}
 	}
-	return r
+	ids := idString(95, 105)
+	require.Len(t, ids, 18*10)
+	require.Equal(t, premisesID(100), ids[18*5:18*6])
+}
+
+// regions caches the region codes of the synthetic counties, 20
+// townships each, as one string of 9-byte codes: a row's region is a
+// substring, found without reading a table of string headers. County
+// codes have 6 digits up to 24,323 counties.
+type regions string
+
+func (s synth) regions() regions {
+	b := make([]byte, 0, 9*20*s.counties)
+	for c := range s.counties {
+		for t := range 20 {
+			b = append(b, s.region(c, t)...)
+		}
+	}
+	if len(b) != 9*20*s.counties {
+		panic(fmt.Sprintf("synth: %d counties: the region codes are not all 9 bytes long", s.counties))
+	}
+	return regions(b)
+}
+
+// at returns the code of township t of county c.
+func (r regions) at(c, t int) string {
+	k := 9 * (20*c + t)
+	return string(r[k : k+9])
 }
 
 func (s synth) premisesRow(i int, reg regions) roster.Row {
-	h := mix(s.seed, uint64(i), 1)
-	cat := 0
-	for w := h % 1000; w >= synthCatWeights[cat]; cat++ {
-		w -= synthCatWeights[cat]
+	attrs := make([]roster.Attr, synthAttrs)
+	s.premisesAttrs(i, reg, attrs)
+	return roster.Row{ID: premisesID(i), Line: i + 2, Attrs: attrs}
+}
+
+// synthAttrs is the number of attributes of a synthetic premises row.
+const synthAttrs = 4
+
+// synthCategoryOf maps h % 1000 to a category by synthCatWeights,
+// which add up to 1000.
+var synthCategoryOf = func() (t [1000]uint8) {
+	w := 0
+	for cat, n := range synthCatWeights {
+		for range n {
+			t[w] = uint8(cat)
+			w++
+		}
 	}
+	return t
+}()
+
+// premisesAttrs writes the attributes of premises row i, in name
+// order, into a (synthAttrs long). The values are the constant strings
+// above and the cached region codes: nothing is allocated.
+func (s synth) premisesAttrs(i int, reg regions, a []roster.Attr) {
+	a[0].Name, a[1].Name, a[2].Name, a[3].Name = roster.AttrCategory, roster.AttrRegion, roster.AttrRisk, roster.AttrStatus
+	s.premisesValues(i, reg, a)
+}
+
+// premisesValues writes the values of the attributes of premises row i
+// into a, whose names premisesAttrs wrote.
+func (s synth) premisesValues(i int, reg regions, a []roster.Attr) {
+	h := mix(s.seed, uint64(i), 1)
+	cat := synthCategoryOf[h%1000]
 	h >>= 10
 	c := int(h % uint64(s.counties))
 	h /= uint64(s.counties)
@@ -129,21 +237,35 @@ func (s synth) premisesRow(i int, reg regions) roster.Row {
 	case 3, 4:
 		status = "closed"
 	}
-	return roster.Row{ID: premisesID(i), Line: i + 2, Attrs: []roster.Attr{
-		{Name: roster.AttrCategory, Value: synthCategories[cat]},
-		{Name: roster.AttrRegion, Value: reg[c][t]},
-		{Name: roster.AttrRisk, Value: risk},
-		{Name: roster.AttrStatus, Value: status},
-	}}
+	a = a[:synthAttrs]
+	a[0].Value = synthCategories[cat]
+	a[1].Value = reg.at(c, t)
+	a[2].Value = risk
+	a[3].Value = status
 }
 
-// Premises returns the premises rows in id order.
+// synthChunk is how many rows the generators make at a time: their ids
+// share one string and, for [synth.Premises], their attributes one
+// slice, so a row costs no allocation of its own.
+const synthChunk = 4096
+
+// Premises returns the premises rows in id order. The rows are the
+// caller's to keep (Draw's tables and DrawStream's batches keep them);
+// the rows of one chunk share their storage.
 func (s synth) Premises() iter.Seq2[roster.Row, error] {
 	reg := s.regions()
 	return func(yield func(roster.Row, error) bool) {
-		for i := range s.premises {
-			if !yield(s.premisesRow(i, reg), nil) {
-				return
+		for lo := 0; lo < s.premises; lo += synthChunk {
+			hi := min(s.premises, lo+synthChunk)
+			str := idString(lo, hi)
+			attrs := make([]roster.Attr, (hi-lo)*synthAttrs)
+			for i := lo; i < hi; i++ {
+				k := i - lo
+				a := attrs[k*synthAttrs : (k+1)*synthAttrs : (k+1)*synthAttrs]
+				s.premisesAttrs(i, reg, a)
+				if !yield(roster.Row{ID: str[k*18 : (k+1)*18], Line: i + 2, Attrs: a}, nil) {
+					return
+				}
 			}
 		}
 	}
@@ -152,13 +274,20 @@ func (s synth) Premises() iter.Seq2[roster.Row, error] {
 func (s synth) source() RowSource { return RowSource{File: "synthetic", Rows: s.Premises} }
 
 // rangeSource serves the same rows in ranges: row i is made from i
-// alone, so any goroutine can make any range.
+// alone, so any goroutine can make any range. A range reuses one
+// attribute slice for all its rows, as RangeSource allows, and its ids
+// share one string.
 func (s synth) rangeSource() RangeSource {
 	reg := s.regions()
 	return RangeSource{File: "synthetic", N: int64(s.premises), Rows: func(lo, hi int64) iter.Seq2[roster.Row, error] {
 		return func(yield func(roster.Row, error) bool) {
+			ids := idString(int(lo), int(hi))
+			attrs := make([]roster.Attr, synthAttrs)
+			s.premisesAttrs(int(lo), reg, attrs)
 			for i := lo; i < hi; i++ {
-				if !yield(s.premisesRow(int(i), reg), nil) {
+				k := int(i - lo)
+				s.premisesValues(int(i), reg, attrs)
+				if !yield(roster.Row{ID: ids[k*18 : (k+1)*18], Line: int(i) + 2, Attrs: attrs}, nil) {
 					return
 				}
 			}
@@ -230,8 +359,13 @@ func (s synth) historyTables(t testing.TB) (conflicts, history *roster.Table) {
 	plan := roster.MustParseDate(planDate)
 	for i := range s.premises {
 		h := mix(s.seed, uint64(i), 3)
+		hist := s.history > 0 && h%uint64(s.history) == 0
+		conf := s.conflicts > 0 && h>>32%uint64(s.conflicts) == 0
+		if !hist && !conf {
+			continue
+		}
 		id := premisesID(i)
-		if s.history > 0 && h%uint64(s.history) == 0 {
+		if hist {
 			for k := range 1 + int(h>>20%3) {
 				g := mix(s.seed, uint64(i), 4+uint64(k))
 				a, b := int(g%uint64(s.inspectors)), int(g>>24%uint64(s.inspectors))
@@ -243,7 +377,7 @@ func (s synth) historyTables(t testing.TB) (conflicts, history *roster.Table) {
 				hrow = append(hrow, row)
 			}
 		}
-		if s.conflicts > 0 && h>>32%uint64(s.conflicts) == 0 {
+		if conf {
 			row, err := roster.NewRow(s.inspectorID(int(h>>8%uint64(s.inspectors)))+" "+id, map[string]string{
 				roster.AttrInspector: s.inspectorID(int(h >> 8 % uint64(s.inspectors))), roster.AttrPremises: id, roster.AttrReason: "kinship",
 			})
@@ -508,7 +642,9 @@ func TestDrawStreamErrors(t *testing.T) {
 }
 
 // memPeak samples the heap while f runs and returns the highest
-// HeapInuse seen and the Sys reached at the end.
+// HeapInuse seen and the Sys reached at the end. It samples with
+// runtime/metrics, which does not stop the world as
+// runtime.ReadMemStats does: 50 stops a second would slow f down.
 func memPeak(f func()) (peakInuse, sys uint64) {
 	runtime.GC()
 	var stop atomic.Bool
@@ -516,11 +652,14 @@ func memPeak(f func()) (peakInuse, sys uint64) {
 	var peak atomic.Uint64
 	go func() {
 		defer close(done)
-		var m runtime.MemStats
+		samples := []metrics.Sample{
+			{Name: "/memory/classes/heap/objects:bytes"},
+			{Name: "/memory/classes/heap/unused:bytes"},
+		}
 		for !stop.Load() {
-			runtime.ReadMemStats(&m)
-			if m.HeapInuse > peak.Load() {
-				peak.Store(m.HeapInuse)
+			metrics.Read(samples)
+			if inuse := samples[0].Value.Uint64() + samples[1].Value.Uint64(); inuse > peak.Load() {
+				peak.Store(inuse)
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
@@ -573,7 +712,7 @@ func testDrawStreamLarge(t *testing.T, ranges bool) {
 		insp.Len(), conf.Len(), hist.Len(), float64(before.HeapInuse)/(1<<20))
 	var res *StreamResult
 	var err error
-	start := time.Now()
+	start, cpu := time.Now(), cpuTime()
 	var phases []string // when each phase ended
 	opt := Options{Progress: func(p Progress) {
 		if p.Total > 0 && p.Done == p.Total {
@@ -589,13 +728,111 @@ func testDrawStreamLarge(t *testing.T, ranges bool) {
 	})
 	t.Logf("phases ended: %s", strings.Join(phases, ", "))
 	require.NoError(t, err)
-	t.Logf("%d premises (ranges %v): %v, %d selected, key %x, peak HeapInuse %.1f MiB, Sys %.1f MiB", n, ranges, time.Since(start).Round(time.Millisecond),
-		len(res.Selected), res.Key[:8], float64(peak)/(1<<20), float64(sys)/(1<<20))
+	t.Logf("%d premises (ranges %v): %v (CPU %v), %d selected, key %x, peak HeapInuse %.1f MiB, Sys %.1f MiB", n, ranges, time.Since(start).Round(time.Millisecond),
+		(cpuTime() - cpu).Round(time.Millisecond), len(res.Selected), res.Key[:8], float64(peak)/(1<<20), float64(sys)/(1<<20))
 	require.Equal(t, n, res.Rows)
 	if n <= 10_000_000 {
 		require.LessOrEqual(t, sys, uint64(256<<20), "memory target for 10^7 premises")
 	} else {
 		require.LessOrEqual(t, sys, uint64(1<<30), "memory target for 2x10^8 premises")
+	}
+}
+
+// TestDrawStreamSharedStorage serves rows from storage the source
+// reuses and scribbles over once each row has been handed on (as
+// RangeSource allows), and rows whose strings all share one string
+// per range: the draw must still equal Draw's, so it copies what it
+// keeps.
+func TestDrawStreamSharedStorage(t *testing.T) {
+	s := synth{premises: 3*streamBatch + 100, inspectors: 300, counties: 4, seed: 13, history: 5, conflicts: 40}
+	plan := synthPlan(t, "3%", 40, s.targets(3))
+	insp := s.inspectorTable(t)
+	conf, hist := s.historyTables(t)
+	seed := []byte("shared storage")
+	set, err := roster.NewSet(s.premisesTable(t), insp, conf, hist)
+	require.NoError(t, err)
+	want, err := Draw(context.Background(), plan, set, seed, Options{})
+	require.NoError(t, err)
+
+	inner := s.rangeSource()
+	rng := RangeSource{File: "synthetic", N: inner.N, Rows: func(lo, hi int64) iter.Seq2[roster.Row, error] {
+		return func(yield func(roster.Row, error) bool) {
+			var arena []byte // every string of the range, one after the other
+			var rows []roster.Row
+			for r := range inner.Rows(lo, hi) {
+				rows = append(rows, roster.Row{ID: r.ID, Line: r.Line, Attrs: slices.Clone(r.Attrs)})
+				arena = append(arena, r.ID...)
+				for _, a := range r.Attrs {
+					arena = append(arena, a.Name...)
+					arena = append(arena, a.Value...)
+				}
+			}
+			all, off := string(arena), 0
+			take := func(n int) string {
+				off += n
+				return all[off-n : off]
+			}
+			attrs := make([]roster.Attr, synthAttrs)
+			for _, r := range rows {
+				row := roster.Row{ID: take(len(r.ID)), Line: r.Line, Attrs: attrs[:len(r.Attrs)]}
+				for k, a := range r.Attrs {
+					attrs[k] = roster.Attr{Name: take(len(a.Name)), Value: take(len(a.Value))}
+				}
+				if !yield(row, nil) {
+					return
+				}
+				for k := range attrs {
+					attrs[k] = roster.Attr{Name: "zz", Value: "scribbled"}
+				}
+			}
+		}
+	}}
+	for _, workers := range []int{1, 2} {
+		got, err := DrawStreamRanges(context.Background(), plan, rng, insp, conf, hist, seed, Options{Workers: workers})
+		require.NoError(t, err)
+		requireSameDraw(t, want, got)
+	}
+}
+
+// TestDrawStreamManyStrata stratifies by region too, so that the
+// workers' small table of recent classes keeps missing and its cheap
+// hash collides: the draw must still equal Draw's.
+func TestDrawStreamManyStrata(t *testing.T) {
+	s := synth{premises: 30_000, inspectors: 600, counties: 30, seed: 14, history: 6, conflicts: 60}
+	plan := synthPlan(t, "2%", 0, s.targets(2))
+	src := strings.Replace(string(plan.Bytes()), `"stratify": ["category", "risk"]`, `"stratify": ["category", "risk", "region"]`, 1)
+	require.NotEqual(t, string(plan.Bytes()), src)
+	plan, err := ParsePlan([]byte(src))
+	require.NoError(t, err)
+	insp := s.inspectorTable(t)
+	conf, hist := s.historyTables(t)
+	set, err := roster.NewSet(s.premisesTable(t), insp, conf, hist)
+	require.NoError(t, err)
+	seed := []byte("many strata")
+	want, err := Draw(context.Background(), plan, set, seed, Options{})
+	require.NoError(t, err)
+	require.Greater(t, len(want.Strata), 3*classSlots)
+	got, err := DrawStreamRanges(context.Background(), plan, s.rangeSource(), insp, conf, hist, seed, Options{})
+	require.NoError(t, err)
+	requireSameDraw(t, want, got)
+	gotSeq, err := DrawStream(context.Background(), plan, s.source(), insp, conf, hist, seed, Options{Workers: 3})
+	require.NoError(t, err)
+	requireSameDraw(t, want, gotSeq)
+}
+
+// TestOwnRow checks that a row kept as its leaf bytes decodes to the
+// row.
+func TestOwnRow(t *testing.T) {
+	for _, r := range []roster.Row{
+		{ID: "x", Line: 7},
+		{ID: premisesID(12), Line: 14, Attrs: []roster.Attr{{Name: "a", Value: "1"}, {Name: "名称", Value: strings.Repeat("值", 1000)}}},
+		synth{premises: 10, counties: 2, seed: 3}.premisesRow(4, synth{counties: 2}.regions()),
+	} {
+		c := ownRow(r)
+		require.True(t, c.Equal(r), "%v", r)
+		require.Equal(t, r.Line, c.Line)
+		k := cand{leaf: string(r.AppendLeaf(nil))}
+		require.Equal(t, r.ID, k.id())
 	}
 }
 
@@ -693,6 +930,44 @@ func TestDrawStreamRangesErrors(t *testing.T) {
 		_, err := DrawStreamRanges(context.Background(), plan, rng, insp, conf, hist, seed, Options{})
 		require.ErrorIs(t, err, ErrRangeSize)
 		require.Contains(t, err.Error(), "synthetic")
+	})
+	t.Run("changed outside the strata", func(t *testing.T) {
+		// Only the region changes: the strata and their counts stay,
+		// the fingerprint of the leaves does not.
+		var calls atomic.Int32
+		rng := s.rangeSource()
+		rows := rng.Rows
+		rng.Rows = func(lo, hi int64) iter.Seq2[roster.Row, error] {
+			n := calls.Add(1)
+			return func(yield func(roster.Row, error) bool) {
+				for r := range rows(lo, hi) {
+					if n > 4 && lo == int64(b) && r.Line == b+100 {
+						r = r.With(roster.AttrRegion, "110000999")
+					}
+					if !yield(r, nil) {
+						return
+					}
+				}
+			}
+		}
+		_, err := DrawStreamRanges(context.Background(), plan, rng, insp, conf, hist, seed, Options{})
+		require.ErrorIs(t, err, ErrStreamChanged)
+		var pass atomic.Int32
+		seq := RowSource{File: "p.csv", Rows: func() iter.Seq2[roster.Row, error] {
+			n := pass.Add(1)
+			return func(yield func(roster.Row, error) bool) {
+				for r := range s.Premises() {
+					if n == 2 && r.Line == b+100 {
+						r = r.With(roster.AttrRegion, "110000999")
+					}
+					if !yield(r, nil) {
+						return
+					}
+				}
+			}
+		}}
+		_, err = DrawStream(context.Background(), plan, seq, insp, conf, hist, seed, Options{})
+		require.ErrorIs(t, err, ErrStreamChanged)
 	})
 	t.Run("changed", func(t *testing.T) {
 		var calls atomic.Int32

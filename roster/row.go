@@ -209,6 +209,20 @@ func CanonicalList(s string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
+	// Most lists are canonical already (every list a table wrote is):
+	// say so without splitting them.
+	canonical, prev := true, ""
+	for i, rest := 0, s; canonical; i++ {
+		p, tail, more := strings.Cut(rest, ";")
+		canonical = p != "" && p[0] != ' ' && p[len(p)-1] != ' ' && (i == 0 || prev < p)
+		if !more {
+			break
+		}
+		prev, rest = p, tail
+	}
+	if canonical {
+		return s, nil
+	}
 	parts := strings.Split(s, ";")
 	for _, p := range parts {
 		if p == "" {

@@ -3,6 +3,8 @@ package roster
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -70,4 +72,46 @@ func nilIfEmpty(s []int32) []int32 {
 		return nil
 	}
 	return s
+}
+
+// canonicalListPlain is CanonicalList without its shortcut for lists
+// already canonical.
+func canonicalListPlain(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	parts := strings.Split(s, ";")
+	for _, p := range parts {
+		if p == "" || p[0] == ' ' || p[len(p)-1] == ' ' {
+			return "", ErrBadValue
+		}
+	}
+	slices.Sort(parts)
+	return strings.Join(slices.Compact(parts), ";"), nil
+}
+
+// TestCanonicalList checks CanonicalList against the plain
+// split-sort-join on lists in and out of order, with repeats, empty
+// items and spaces.
+func TestCanonicalList(t *testing.T) {
+	items := []string{"a", "b", "ab", "B", " a", "a ", "", "x y", "专业", "a;"}
+	rng := rand.New(rand.NewPCG(9, 9))
+	cases := []string{"", "a", "a;b", "b;a", "a;a", "a;;b", ";a", "a;", " a;b", "a;b ", "ab;b", "B;a;ab"}
+	for range 2000 {
+		parts := make([]string, 1+rng.IntN(4))
+		for i := range parts {
+			parts[i] = items[rng.IntN(len(items))]
+		}
+		cases = append(cases, strings.Join(parts, ";"))
+	}
+	for _, s := range cases {
+		want, wantErr := canonicalListPlain(s)
+		got, err := CanonicalList(s)
+		if wantErr != nil {
+			require.ErrorIs(t, err, ErrBadValue, "%q", s)
+			continue
+		}
+		require.NoError(t, err, "%q", s)
+		require.Equal(t, want, got, "%q", s)
+	}
 }
