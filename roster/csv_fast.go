@@ -124,6 +124,10 @@ func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool)
 			failed.Store(true)
 			return
 		}
+		// The chunk's attributes in one allocation: a line has at most
+		// one per column but the id's, and row wants room for every
+		// field of a line before it reads one.
+		w.s.attrs = make([]Attr, 0, lines[k]*len(order)+len(header)-len(order))
 		out := rows[starts[k]:starts[k+1]]
 		line := headerLine + 1 + starts[k]
 		m := 0

@@ -226,34 +226,68 @@ func (c checker) check(r Row, report func(e *RowError, warn bool)) (_ Row, bad b
 	} else if err := validName(r.ID, c.plain); err != nil {
 		fail("id", r.ID, err)
 	}
-	// Attributes are filtered into a new slice, or into the row's own
-	// when the checker owns it (a row just parsed): every kept
-	// attribute is written at or before the position it is read from.
-	var attrs []Attr
-	if c.owned {
-		attrs = r.Attrs[:0]
-	} else {
-		attrs = make([]Attr, 0, len(r.Attrs))
-	}
-	for i, a := range r.Attrs {
-		if c.plain {
+	if c.plain {
+		// The fast path's attributes are in order and not empty: only
+		// their lengths and lists are left, changed in place.
+		for i := range r.Attrs {
+			a := &r.Attrs[i]
 			if len(a.Value) > MaxValueLen {
 				fail(a.Name, a.Value, ValidValue(a.Value))
 				continue
 			}
-		} else {
-			if err := ValidName(a.Name); err != nil {
-				fail(a.Name, a.Name, err)
-				continue
+			if c.kind.MultiValued(a.Name) {
+				v, err := CanonicalList(a.Value)
+				if err != nil {
+					fail(a.Name, a.Value, err)
+					continue
+				}
+				if v != a.Value {
+					a.Value = v
+				}
 			}
-			if a.Name == "id" || (i > 0 && r.Attrs[i-1].Name >= a.Name) {
-				fail(a.Name, a.Value, fmt.Errorf("%w: attribute repeated or out of order", ErrBadName))
-				continue
-			}
-			if err := ValidValue(a.Value); err != nil {
-				fail(a.Name, a.Value, err)
-				continue
-			}
+		}
+	} else {
+		r.Attrs = c.checkAttrs(r.Attrs, fail)
+	}
+	c.checkKind(r, fail, func(field, value string, err error) {
+		e := c.errorf(r, field, value, err)
+		if c.opt.Strict {
+			report(e, false)
+			bad = true
+			return
+		}
+		report(e, true)
+		if c.opt.Warn != nil {
+			c.opt.Warn(e)
+		}
+	})
+	return r, bad
+}
+
+// checkAttrs checks the attributes of a row and returns those to keep:
+// valid, not empty, lists canonical. They are filtered into a new slice,
+// or into the row's own when the checker owns it (a row just parsed):
+// every kept attribute is written at or before the position it is read
+// from.
+func (c checker) checkAttrs(in []Attr, fail func(field, value string, err error)) []Attr {
+	var attrs []Attr
+	if c.owned {
+		attrs = in[:0]
+	} else {
+		attrs = make([]Attr, 0, len(in))
+	}
+	for i, a := range in {
+		if err := ValidName(a.Name); err != nil {
+			fail(a.Name, a.Name, err)
+			continue
+		}
+		if a.Name == "id" || (i > 0 && in[i-1].Name >= a.Name) {
+			fail(a.Name, a.Value, fmt.Errorf("%w: attribute repeated or out of order", ErrBadName))
+			continue
+		}
+		if err := ValidValue(a.Value); err != nil {
+			fail(a.Name, a.Value, err)
+			continue
 		}
 		if a.Value == "" {
 			continue
@@ -268,20 +302,7 @@ func (c checker) check(r Row, report func(e *RowError, warn bool)) (_ Row, bad b
 		}
 		attrs = append(attrs, a)
 	}
-	r.Attrs = attrs
-	c.checkKind(r, fail, func(field, value string, err error) {
-		e := c.errorf(r, field, value, err)
-		if c.opt.Strict {
-			report(e, false)
-			bad = true
-			return
-		}
-		report(e, true)
-		if c.opt.Warn != nil {
-			c.opt.Warn(e)
-		}
-	})
-	return r, bad
+	return attrs
 }
 
 // checkKind applies the rules of the table's kind to a row whose
