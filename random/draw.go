@@ -238,7 +238,7 @@ type Selection struct {
 	// EligibleCount is |E(p)|, the number of eligible inspectors,
 	// capacity not considered (0 when no team rule matched).
 	EligibleCount int
-	// Eligible holds the first min(|E(p)|, 2*size+8) candidates of E(p)
+	// Eligible holds the first min(|E(p)|, size+4) candidates of E(p)
 	// in ascending (Q, id) order, capacity not considered, where size is
 	// the matched team rule's size: the candidates the team is most
 	// likely drawn from. When len(Eligible) == EligibleCount it is all

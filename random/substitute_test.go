@@ -50,7 +50,7 @@ const (
 // capacity, and with whom the new team breaks no max_per_unit and
 // covers each required unit at least as well as the team before it
 // (capped at what the rule requires).
-func bruteSubstitute(r *Result, subs []Substitution) []Replacement {
+func bruteSubstitute(t testing.TB, r *Result, subs []Substitution) []Replacement {
 	unitOf := func(id string) string {
 		row, _ := r.Set.Inspectors.Lookup(id)
 		return row.Get(roster.AttrUnit)
@@ -78,7 +78,9 @@ func bruteSubstitute(r *Result, subs []Substitution) []Replacement {
 			return min(n, countOf(rule.Units, u))
 		}
 		in := ""
-		for _, c := range sel.Eligible {
+		all, err := r.EligibleFor(sub.Premises) // all of E(p), not the kept prefix
+		require.NoError(t, err)
+		for _, c := range all {
 			if slices.Contains(ever, c.ID) {
 				continue
 			}
@@ -207,7 +209,7 @@ func TestSubstitute(t *testing.T) {
 				require.Equal(t, w.short, got[i].Short, "substitution %d", i)
 				require.Equal(t, 2, got[i].Rule)
 			}
-			require.Equal(t, bruteSubstitute(r, tc.subs), got)
+			require.Equal(t, bruteSubstitute(t, r, tc.subs), got)
 		})
 	}
 
@@ -253,7 +255,7 @@ func TestSubstituteRandomChains(t *testing.T) {
 				}
 				got, err := r.Substitute(subs)
 				require.NoError(t, err)
-				require.Equal(t, bruteSubstitute(r, subs), got)
+				require.Equal(t, bruteSubstitute(t, r, subs), got)
 				// Nobody returns to a premises they left.
 				left := map[string]bool{}
 				for _, rep := range got {

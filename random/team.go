@@ -344,10 +344,13 @@ type teamWorker struct {
 func newTeamWorker(k Key) *teamWorker { return &teamWorker{kh: newKeyHasher(k)} }
 
 // prefixLen is how many candidates of E(p) a [Selection] keeps for a
-// team of the given size: enough for the team and as many again, plus
-// a few more, so that the walk of protocol §6 almost always completes
-// the team within them and the full E(p) is rarely recomputed.
-func prefixLen(size int) int { return 2*size + 8 }
+// team of the given size: the team and four more, so that the walk of
+// protocol §6 usually completes the team within them. When inspectors
+// run out of capacity it does not, and the walk goes on over the rest
+// of E(p), hashing only inspectors with capacity left; a longer prefix
+// saves little there and costs 32 bytes a candidate for every selected
+// premises (a third of a selection's memory at 2*size+8).
+func prefixLen(size int) int { return size + 4 }
 
 // candidateCmp orders candidates by (Q, id), the order of protocol §6.
 func candidateCmp(a, b Candidate) int {

@@ -235,16 +235,7 @@ func (c checker) check(r Row, report func(e *RowError, warn bool)) (_ Row, bad b
 				fail(a.Name, a.Value, ValidValue(a.Value))
 				continue
 			}
-			if c.kind.MultiValued(a.Name) {
-				v, err := CanonicalList(a.Value)
-				if err != nil {
-					fail(a.Name, a.Value, err)
-					continue
-				}
-				if v != a.Value {
-					a.Value = v
-				}
-			}
+			c.canonical(a, fail)
 		}
 	} else {
 		r.Attrs = c.checkAttrs(r.Attrs, fail)
@@ -292,17 +283,29 @@ func (c checker) checkAttrs(in []Attr, fail func(field, value string, err error)
 		if a.Value == "" {
 			continue
 		}
-		if c.kind.MultiValued(a.Name) {
-			v, err := CanonicalList(a.Value)
-			if err != nil {
-				fail(a.Name, a.Value, err)
-				continue
-			}
-			a.Value = v
+		if !c.canonical(&a, fail) {
+			continue
 		}
 		attrs = append(attrs, a)
 	}
 	return attrs
+}
+
+// canonical puts the value of a multi-valued attribute in canonical form
+// (see [CanonicalList]), or reports that it has none.
+func (c checker) canonical(a *Attr, fail func(field, value string, err error)) bool {
+	if !c.kind.MultiValued(a.Name) {
+		return true
+	}
+	v, err := CanonicalList(a.Value)
+	if err != nil {
+		fail(a.Name, a.Value, err)
+		return false
+	}
+	if v != a.Value {
+		a.Value = v
+	}
+	return true
 }
 
 // checkKind applies the rules of the table's kind to a row whose
