@@ -1,12 +1,12 @@
 package random
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding"
 	"encoding/binary"
 	"hash"
-	"sync"
+
+	"github.com/doublerandom/doublerandom/internal/padsum"
 )
 
 // keyHasher computes the inspector keys Q(p, i) of protocol §6 for one
@@ -26,7 +26,7 @@ import (
 // The message is written with its SHA-256 padding (protocol §6 hashes
 // with plain SHA-256), so that the hash's state after the last block
 // is the digest; it is read from the saved state instead of calling
-// Sum, which would copy and pad the message again. [stateIsDigest]
+// Sum, which would copy and pad the message again. [padsum.Supported]
 // checks once that the saved state has the layout this needs; if not,
 // keys are computed with Sum.
 //
@@ -50,7 +50,7 @@ type keyHasher struct {
 	states [][]byte
 	valid  int
 	// direct is set when the digest is read from the saved state
-	// after the padded message (see [stateIsDigest]).
+	// after the padded message (see [padsum.Supported]).
 	direct bool
 	st     []byte // the state read when direct
 	sum    [sha256.Size]byte
@@ -65,7 +65,7 @@ func newKeyHasher(k Key) *keyHasher {
 	if kh.app == nil || kh.un == nil {
 		kh.app, kh.un = nil, nil
 	}
-	kh.direct = kh.app != nil && stateIsDigest()
+	kh.direct = kh.app != nil && padsum.Supported()
 	return kh
 }
 
@@ -98,7 +98,7 @@ func (kh *keyHasher) key(id string, next int) uint64 {
 	} else {
 		kh.msg = appendLP(kh.msg[:kh.fixed], id)
 		if kh.direct {
-			kh.msg = appendPadding(kh.msg)
+			kh.msg = padsum.AppendPadding(kh.msg)
 		}
 	}
 	kh.prev, kh.last = id, true
@@ -136,59 +136,17 @@ func (kh *keyHasher) key(id string, next int) uint64 {
 	kh.h.Write(msg[pos:])
 	if kh.direct {
 		st, err := kh.app.AppendBinary(kh.st[:0])
-		if err == nil && len(st) >= stateDigestAt+8 {
+		if err == nil && len(st) >= padsum.DigestAt+8 {
 			kh.st = st
-			return binary.BigEndian.Uint64(st[stateDigestAt:])
+			return binary.BigEndian.Uint64(st[padsum.DigestAt:])
 		}
-		// Cannot happen ([stateIsDigest]); hash the message plainly.
+		// Cannot happen ([padsum.Supported]); hash the message plainly.
 		sum := sha256.Sum256(msg[:n])
 		return binary.BigEndian.Uint64(sum[:8])
 	}
 	kh.h.Sum(kh.sum[:0])
 	return binary.BigEndian.Uint64(kh.sum[:8])
 }
-
-// zeroBlock is the zero bytes of a padding.
-var zeroBlock [sha256.BlockSize]byte
-
-// appendPadding appends to the message b the SHA-256 padding (FIPS
-// 180-4 §5.1.1): a 1 bit, zero bits up to 56 bytes modulo 64, and the
-// message length in bits as a big-endian 64-bit number.
-func appendPadding(b []byte) []byte {
-	n := len(b)
-	b = append(b, 0x80)
-	b = append(b, zeroBlock[:(sha256.BlockSize+56-len(b)%sha256.BlockSize)%sha256.BlockSize]...)
-	return binary.BigEndian.AppendUint64(b, uint64(n)*8)
-}
-
-// stateDigestAt is where the chaining value begins in the saved state
-// of crypto/sha256 (after a 4-byte identifier).
-const stateDigestAt = 4
-
-// stateIsDigest reports whether crypto/sha256, given a message and its
-// padding, saves a state that holds the digest of the message at
-// stateDigestAt, as it does in every Go release so far. It checks
-// messages of one to three blocks.
-var stateIsDigest = sync.OnceValue(func() bool {
-	for _, n := range []int{0, 1, 55, 56, 63, 64, 71, 119, 120, 150} {
-		msg := make([]byte, n)
-		for i := range msg {
-			msg[i] = byte(i*7 + n)
-		}
-		want := sha256.Sum256(msg)
-		h := sha256.New()
-		app, ok := h.(encoding.BinaryAppender)
-		if !ok {
-			return false
-		}
-		h.Write(appendPadding(msg))
-		st, err := app.AppendBinary(nil)
-		if err != nil || len(st) < stateDigestAt+sha256.Size || !bytes.Equal(st[stateDigestAt:stateDigestAt+sha256.Size], want[:]) {
-			return false
-		}
-	}
-	return true
-})
 
 // lpAgree reports whether lp(a) and lp(b) agree in their first n
 // bytes.

@@ -2,9 +2,6 @@ package random
 
 import (
 	"cmp"
-	"crypto/sha256"
-	"encoding"
-	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -55,7 +52,7 @@ func TestKeyHasher(t *testing.T) {
 	k := Key{7, 1}
 	kh := newKeyHasher(k)
 	require.NotNil(t, kh.app, "crypto/sha256 should save its state")
-	require.True(t, kh.direct, "crypto/sha256's saved state no longer holds the digest where stateIsDigest looks: keys are still right (through Sum) but slower")
+	require.True(t, kh.direct, "crypto/sha256's saved state no longer holds the digest where package padsum looks: keys are still right (through Sum) but slower")
 	hints := map[string]func(ids []string, next []int, k int) int{
 		"true":  func(_ []string, next []int, k int) int { return next[k] },
 		"zero":  func([]string, []int, int) int { return 0 },
@@ -121,31 +118,6 @@ func TestKeyHasherShares(t *testing.T) {
 // TestAppendPadding checks the padding against the length rule of FIPS
 // 180-4 §5.1.1 and the digest read from the saved state against
 // sha256.Sum256, for messages of 0 to 200 bytes.
-func TestAppendPadding(t *testing.T) {
-	for n := range 201 {
-		msg := make([]byte, n)
-		for i := range msg {
-			msg[i] = byte(i ^ n)
-		}
-		p := appendPadding(slices.Clone(msg))
-		require.Zero(t, len(p)%sha256.BlockSize, n)
-		require.GreaterOrEqual(t, len(p), n+9, n)
-		require.Less(t, len(p), n+9+sha256.BlockSize, n)
-		require.Equal(t, msg, p[:n])
-		require.Equal(t, byte(0x80), p[n])
-		require.Equal(t, make([]byte, len(p)-n-9), p[n+1:len(p)-8])
-		require.Equal(t, uint64(n)*8, binary.BigEndian.Uint64(p[len(p)-8:]))
-
-		h := sha256.New()
-		h.Write(p)
-		st, err := h.(encoding.BinaryAppender).AppendBinary(nil)
-		require.NoError(t, err)
-		want := sha256.Sum256(msg)
-		require.Equal(t, want[:], st[stateDigestAt:stateDigestAt+sha256.Size], n)
-	}
-	require.True(t, stateIsDigest())
-}
-
 func TestLPCommon(t *testing.T) {
 	for _, tc := range []struct {
 		a, b string

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/doublerandom/doublerandom/internal/padsum"
 	"github.com/doublerandom/doublerandom/roster"
 )
 
@@ -31,6 +32,28 @@ func (k Key) Priority(id string) uint64 {
 	b = appendLP(b, id)
 	sum := sha256.Sum256(b)
 	return binary.BigEndian.Uint64(sum[:8])
+}
+
+// priorityHasher computes [Key.Priority] for many premises on one
+// goroutine, without Sum256's copy and padding of each message (see
+// package padsum): about 45 ns a priority where Sum256 takes 75.
+type priorityHasher struct {
+	k   Key
+	ps  *padsum.Hasher // nil: use Key.Priority
+	msg []byte
+}
+
+func newPriorityHasher(k Key) *priorityHasher {
+	return &priorityHasher{k: k, ps: padsum.New(), msg: append(append(make([]byte, 0, 128), k[:]...), tagPremises)}
+}
+
+// priority returns P(p) for the premises with the given id.
+func (ph *priorityHasher) priority(id string) uint64 {
+	if ph.ps == nil {
+		return ph.k.Priority(id)
+	}
+	ph.msg = padsum.AppendPadding(appendLP(ph.msg[:len(ph.k)+1], id))
+	return binary.BigEndian.Uint64(ph.ps.Sum(ph.msg))
 }
 
 // InspectorKey returns the inspector key of protocol §6:

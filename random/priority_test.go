@@ -75,3 +75,17 @@ func BenchmarkPriority(b *testing.B) {
 		k.Priority("91350100M000100Y43")
 	}
 }
+
+// TestPriorityHasher holds the hasher of the draw to Key.Priority for ids
+// of every length around the block boundaries, one after another in one
+// hasher (so that a longer id's bytes are never left behind).
+func TestPriorityHasher(t *testing.T) {
+	for _, key := range []Key{{}, {1, 2, 3}, {0xff, 0x80}} {
+		ph := newPriorityHasher(key)
+		require.NotNil(t, ph.ps, "crypto/sha256 keeps its state as package padsum expects")
+		for _, n := range []int{0, 1, 17, 18, 19, 26, 27, 28, 90, 91, 92, 128, 130, 200, 18, 3, 0} {
+			id := strings.Repeat("9137", 60)[:n]
+			require.Equal(t, key.Priority(id), ph.priority(id), "key %x, id of %d bytes", key[:3], n)
+		}
+	}
+}

@@ -362,8 +362,9 @@ func (r *Result) computePriorities(ctx context.Context, workers int, rows []int3
 	table, key := r.Set.Premises.Rows(), r.Key
 	out := r.Premises
 	if err := parallelBatches(ctx, workers, total, ProgressEvery, func(lo, hi int) {
+		ph := newPriorityHasher(key)
 		for _, i := range rows[lo:hi] {
-			out[i].Priority = key.Priority(table[i].ID)
+			out[i].Priority = ph.priority(table[i].ID)
 		}
 	}, func(done int) { report(PhasePriorities, done, total) }); err != nil {
 		return err

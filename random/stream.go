@@ -3,7 +3,6 @@ package random
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -516,6 +515,7 @@ type passWorker struct {
 	strata     []Stratum
 	unknown    int
 	heaps      []candHeap
+	ph         *priorityHasher // pass 2
 	refRows    []roster.Row
 	targetRows []roster.Row
 }
@@ -534,6 +534,7 @@ type batchJob struct {
 func (s *streamPass) newWorker() *passWorker {
 	w := &passWorker{p: s, index: map[string]int{}, at: make([]int, len(s.names))}
 	if s.final != nil {
+		w.ph = newPriorityHasher(s.key)
 		w.strata = make([]Stratum, len(s.quotas))
 		w.heaps = make([]candHeap, len(s.quotas))
 		for i, k := range s.quotas {
@@ -563,7 +564,7 @@ func (w *passWorker) add(row roster.Row) {
 	w.fp += mix64(maphash.Bytes(w.p.fpSeed, w.buf[1:]) + w.pos*0x9e3779b97f4a7c15)
 	w.pos++
 	if w.p.final == nil {
-		w.tree.AddLeafHash(sha256.Sum256(w.buf))
+		w.tree.AddLeaf(w.buf[1:])
 	}
 	w.classify(row)
 }
@@ -911,7 +912,7 @@ func (w *passWorker) classify(row roster.Row) {
 	}
 	h := &w.heaps[si]
 	overdue := plan.CoverageDays > 0 && s.hist.count(past, plan.Date, plan.CoverageDays) == 0
-	p := s.key.Priority(row.ID)
+	p := w.ph.priority(row.ID)
 	if h.admits(overdue, p, row.ID) {
 		h.offer(cand{p: p, overdue: overdue, line: row.Line, leaf: string(w.buf[1:])})
 	}

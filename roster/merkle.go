@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/doublerandom/doublerandom/internal/padsum"
 )
 
 // Hash is a SHA-256 digest: a table root, a leaf hash or a tree node.
@@ -69,18 +71,44 @@ type TreeBuilder struct {
 	stack []Hash // roots of complete subtrees, largest first
 	n     uint64
 	buf   []byte
+	// ps hashes leaves and nodes with their padding written here (see
+	// package padsum); nil until the first leaf, and when unsupported.
+	ps   *padsum.Hasher
+	node [2 * sha256.BlockSize]byte // 0x01 || left || right || padding
 }
+
+// nodeLen is the length of an interior node's message 0x01 || l || r.
+const nodeLen = 1 + 2*sha256.Size
 
 // AddLeaf appends the leaf bytes of the next leaf.
 func (b *TreeBuilder) AddLeaf(leaf []byte) {
 	b.buf = append(append(b.buf[:0], 0), leaf...)
-	b.AddLeafHash(sha256.Sum256(b.buf))
+	b.AddLeafHash(b.sum())
 }
 
 // AddRow appends the leaf of row r.
 func (b *TreeBuilder) AddRow(r Row) {
 	b.buf = r.AppendLeaf(append(b.buf[:0], 0))
-	b.AddLeafHash(sha256.Sum256(b.buf))
+	b.AddLeafHash(b.sum())
+}
+
+// sum returns H(b.buf), through b.ps when it can.
+func (b *TreeBuilder) sum() Hash {
+	if b.ps == nil {
+		if b.ps = padsum.New(); b.ps == nil {
+			return sha256.Sum256(b.buf)
+		}
+		// The node message 0x01 || left || right is 65 bytes: its
+		// padding is always the same.
+		padded := padsum.AppendPadding(make([]byte, nodeLen))
+		copy(b.node[nodeLen:], padded[nodeLen:])
+		b.node[0] = 1
+	}
+	n := len(b.buf)
+	b.buf = padsum.AppendPadding(b.buf)
+	h := Hash(b.ps.Sum(b.buf))
+	b.buf = b.buf[:n]
+	return h
 }
 
 // AddLeafHash appends a leaf whose hash H(0x00 || leaf) is already known.
@@ -90,10 +118,20 @@ func (b *TreeBuilder) AddLeafHash(h Hash) {
 	// bit of the old count.
 	for n := b.n; n&1 == 1; n >>= 1 {
 		k := len(b.stack)
-		b.stack[k-2] = nodeHash(b.stack[k-2], b.stack[k-1])
+		b.stack[k-2] = b.nodeHash(b.stack[k-2], b.stack[k-1])
 		b.stack = b.stack[:k-1]
 	}
 	b.n++
+}
+
+// nodeHash is the package's nodeHash, through b.ps when it is set.
+func (b *TreeBuilder) nodeHash(l, r Hash) Hash {
+	if b.ps == nil {
+		return nodeHash(l, r)
+	}
+	copy(b.node[1:], l[:])
+	copy(b.node[1+len(l):], r[:])
+	return Hash(b.ps.Sum(b.node[:]))
 }
 
 // Len returns the number of leaves appended.

@@ -82,7 +82,11 @@ func (i Inspector) CredentialExpires() (d Date, ok bool) {
 // Capacity returns the inspector's capacity attribute; ok is false when
 // absent, in which case the plan's default applies.
 func (i Inspector) Capacity() (n int, ok bool) {
-	n, err := parseCount(i.Get(AttrCapacity))
+	v := i.Get(AttrCapacity)
+	if v == "" {
+		return 0, false
+	}
+	n, err := parseCount(v)
 	return n, err == nil
 }
 
