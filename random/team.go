@@ -130,18 +130,21 @@ func (r *Result) WhyIneligible(premises, inspector int) Ineligibility {
 	if rule < 0 {
 		return IneligibleNoTeamRule
 	}
-	return r.eligibility(&r.Plan.Teams[rule], p, r.rotation(p.ID), r.Set.Inspectors.At(inspector))
+	return r.eligibility(&r.Plan.Teams[rule], p, r.rotation(premises), r.Set.Inspectors.At(inspector))
 }
 
-// rotation returns the history rows of a premises within rotation_days.
-func (r *Result) rotation(premises string) []int32 {
+// rotation returns the history rows within rotation_days of premises
+// row pi.
+func (r *Result) rotation(pi int) []int32 {
 	days := r.Plan.Conflicts.RotationDays
 	if days <= 0 {
 		return nil
 	}
-	past := r.hist.byID[premises]
+	var past []int32
 	if r.insp != nil {
-		past = r.insp.Of(r.Set.Premises.Index(premises))
+		past = r.insp.Of(pi)
+	} else {
+		past = r.hist.byID[r.Set.Premises.At(pi).ID]
 	}
 	var out []int32
 	for _, h := range past {
@@ -360,13 +363,14 @@ func candidateCmp(a, b Candidate) int {
 	return strings.Compare(a.ID, b.ID)
 }
 
-// eachEligible calls add with every inspector of E(p) for premises p
-// under team rule ti, in inspector row order: it applies every rule of
-// protocol §6 ([Result.eligibility]) to every inspector. It is the
+// eachEligible calls add with every inspector of E(p) for premises row
+// pi under team rule ti, in inspector row order: it applies every rule
+// of protocol §6 ([Result.eligibility]) to every inspector. It is the
 // plain form of [Result.eachKeyed].
-func (r *Result) eachEligible(p roster.Row, ti int, add func(i int32, id string)) {
+func (r *Result) eachEligible(pi int, ti int, add func(i int32, id string)) {
 	rule := &r.Plan.Teams[ti]
-	recent := r.rotation(p.ID)
+	p := r.Set.Premises.At(pi)
+	recent := r.rotation(pi)
 	for i, row := range r.Set.Inspectors.Rows() {
 		if r.eligibility(rule, p, recent, row) == EligibleInspector {
 			add(int32(i), row.ID)
@@ -374,15 +378,16 @@ func (r *Result) eachEligible(p roster.Row, ti int, add func(i int32, id string)
 	}
 }
 
-// eachKeyed calls visit with every inspector of E(p) for premises p
-// under team rule ti, in no particular order, and add with those for
+// eachKeyed calls visit with every inspector of E(p) for premises row
+// pi under team rule ti, in no particular order, and add with those for
 // which visit returns true and their key Q(p, i). It gives the
 // inspectors and keys of [Result.eachEligible] and [Key.InspectorKey],
 // but looks only at the inspectors of p's group of idx, checks the
 // rules that depend on the premises against sets made once for it, and
 // computes the keys with w's [keyHasher]. A nil visit takes every
 // inspector.
-func (r *Result) eachKeyed(idx *teamIndex, w *teamWorker, p roster.Row, ti int, visit func(i int32) bool, add func(i int32, id string, q uint64)) {
+func (r *Result) eachKeyed(idx *teamIndex, w *teamWorker, pi int, ti int, visit func(i int32) bool, add func(i int32, id string, q uint64)) {
+	p := r.Set.Premises.At(pi)
 	list := idx.candidates(&r.Plan.Teams[ti], ti, p)
 	if list == nil {
 		return
@@ -390,7 +395,7 @@ func (r *Result) eachKeyed(idx *teamIndex, w *teamWorker, p roster.Row, ti int, 
 	// The index has applied the rules that do not depend on the premises
 	// (status, credential, specialty) and region_prefix; the rest of
 	// protocol §6 follows, as in [Result.eligibility].
-	w.ex = r.excluded(w.ex[:0], p)
+	w.ex = r.excluded(w.ex[:0], pi, p)
 	var mask uint64 // bit i%64 is set for each excluded row i
 	for _, i := range w.ex {
 		mask |= 1 << (uint32(i) % 64)
@@ -418,9 +423,10 @@ func (r *Result) eachKeyed(idx *teamIndex, w *teamWorker, p roster.Row, ti int, 
 }
 
 // excluded appends to ex the inspector rows that a declared conflict
-// (when conflicts.declared) or rotation excludes for premises p, and
-// returns it. Ids that are not in the inspectors table are left out.
-func (r *Result) excluded(ex []int32, p roster.Row) []int32 {
+// (when conflicts.declared) or rotation excludes for premises p (row
+// pi), and returns it. Ids that are not in the inspectors table are left
+// out.
+func (r *Result) excluded(ex []int32, pi int, p roster.Row) []int32 {
 	insp := r.Set.Inspectors
 	if r.Plan.Conflicts.Declared {
 		for _, id := range r.hist.conflicts[p.ID] {
@@ -429,7 +435,7 @@ func (r *Result) excluded(ex []int32, p roster.Row) []int32 {
 			}
 		}
 	}
-	for _, h := range r.rotation(p.ID) {
+	for _, h := range r.rotation(pi) {
 		// The items of the list as [roster.Inspection.HasInspector]
 		// reads them.
 		list := r.hist.table.At(int(h)).Get(roster.AttrInspectors)
@@ -444,17 +450,18 @@ func (r *Result) excluded(ex []int32, p roster.Row) []int32 {
 	return ex
 }
 
-// fullEligible returns E(p) for premises p under team rule ti, in
+// fullEligible returns E(p) for premises row pi under team rule ti, in
 // ascending (Q, id) order. With idx it uses [Result.eachKeyed], with a
 // nil idx the plain [Result.eachEligible] and [Key.InspectorKey].
-func (r *Result) fullEligible(idx *teamIndex, p roster.Row, ti int) []Candidate {
+func (r *Result) fullEligible(idx *teamIndex, pi int, ti int) []Candidate {
 	var out []Candidate
 	if idx == nil {
-		r.eachEligible(p, ti, func(i int32, id string) {
-			out = append(out, Candidate{Inspector: int(i), ID: id, Q: r.Key.InspectorKey(p.ID, id)})
+		id := r.Set.Premises.At(pi).ID
+		r.eachEligible(pi, ti, func(i int32, iid string) {
+			out = append(out, Candidate{Inspector: int(i), ID: iid, Q: r.Key.InspectorKey(id, iid)})
 		})
 	} else {
-		r.eachKeyed(idx, newTeamWorker(r.Key), p, ti, nil, func(i int32, id string, q uint64) {
+		r.eachKeyed(idx, newTeamWorker(r.Key), pi, ti, nil, func(i int32, id string, q uint64) {
 			out = append(out, Candidate{Inspector: int(i), ID: id, Q: q})
 		})
 	}
@@ -482,7 +489,7 @@ func (r *Result) EligibleFor(premises string) ([]Candidate, error) {
 	if ti < 0 {
 		return nil, nil
 	}
-	return r.fullEligible(nil, row, ti), nil
+	return r.fullEligible(nil, p, ti), nil
 }
 
 // selectionEligible returns the full E(p) of a selection: s.Eligible
@@ -494,7 +501,7 @@ func (r *Result) selectionEligible(s *Selection) []Candidate {
 	if len(s.Eligible) == s.EligibleCount {
 		return s.Eligible
 	}
-	return r.fullEligible(nil, r.Set.Premises.At(s.Premises), s.Rule)
+	return r.fullEligible(nil, s.Premises, s.Rule)
 }
 
 // eligible fills in the team rule, |E(p)| and the first candidates of
@@ -511,7 +518,7 @@ func (r *Result) eligible(idx *teamIndex, w *teamWorker, s *Selection) {
 	}
 	m := prefixLen(plan.Teams[s.Rule].Size)
 	var h candidateHeap
-	r.eachKeyed(idx, w, p, s.Rule, nil, func(i int32, id string, q uint64) {
+	r.eachKeyed(idx, w, s.Premises, s.Rule, nil, func(i int32, id string, q uint64) {
 		s.EligibleCount++
 		if len(h) == m && q > h[0].Q {
 			return // what offer would do, without building a Candidate
@@ -667,9 +674,8 @@ func (r *Result) staff(idx *teamIndex, w *teamWorker, s *Selection, rule *TeamRu
 	if r.walk(idx, s, cands, len(s.Eligible), inPrefix, rule, len(s.Eligible) < s.EligibleCount) {
 		return
 	}
-	p := r.Set.Premises.At(s.Premises)
 	cands = cands[:0]
-	r.eachKeyed(idx, w, p, s.Rule, func(i int32) bool { return r.Load[i].hasRoom() }, func(i int32, id string, q uint64) {
+	r.eachKeyed(idx, w, s.Premises, s.Rule, func(i int32) bool { return r.Load[i].hasRoom() }, func(i int32, id string, q uint64) {
 		cands = append(cands, Candidate{Inspector: int(i), ID: id, Q: q})
 	})
 	slices.SortFunc(cands, candidateCmp)
@@ -678,7 +684,7 @@ func (r *Result) staff(idx *teamIndex, w *teamWorker, s *Selection, rule *TeamRu
 	// team without a required unit.
 	inE := func(u string) int {
 		n := 0
-		r.eachKeyed(idx, w, p, s.Rule, func(i int32) bool {
+		r.eachKeyed(idx, w, s.Premises, s.Rule, func(i int32) bool {
 			if idx.units[i] == u {
 				n++
 			}

@@ -472,8 +472,8 @@ func TestEachKeyedEqualsPlain(t *testing.T) {
 				why[res.WhyIneligible(pi, ii)]++
 			}
 			ti := plan.teamRule(row)
-			want := res.fullEligible(nil, row, ti)
-			require.Equal(t, want, res.fullEligible(idx, row, ti), "%s %s", conflicts, row.ID)
+			want := res.fullEligible(nil, pi, ti)
+			require.Equal(t, want, res.fullEligible(idx, pi, ti), "%s %s", conflicts, row.ID)
 			s := res.Selected[res.Premises[pi].Selected]
 			require.Equal(t, len(want), s.EligibleCount, row.ID)
 			require.Equal(t, want[:len(s.Eligible)], s.Eligible, row.ID)
