@@ -167,8 +167,11 @@ func benchTeams(b *testing.B) {
 		var buf []byte
 		var sink byte
 		for b.Loop() {
+			// One input per member of every E(p): |E(p)| of them, with
+			// the ids of the kept candidates (same lengths as E(p)'s).
 			for _, sel := range base.Selected {
-				for _, c := range sel.Eligible {
+				for k := range sel.EligibleCount {
+					c := sel.Eligible[k%len(sel.Eligible)]
 					buf = appendLP(appendLP(append(append(buf[:0], base.Key[:]...), tagInspector), sel.ID), c.ID)
 					h := sha256.Sum256(buf)
 					sink ^= h[0]
