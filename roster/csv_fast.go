@@ -266,7 +266,7 @@ func cutLineString(data string) (line, rest string) {
 // plainText reports whether s is valid UTF-8 without control characters
 // (U+0000–U+001F, U+007F) but for '\n' and a '\r' just before a '\n' or
 // at the end (where cutLine drops it; a chunk that does not end in '\n'
-// ends the input): text in which the fast path's rows need no check of their characters.
+// ends the input): text whose rows need no check of their characters.
 // It looks at eight bytes at a time, and at each byte only in a word that
 // holds a byte outside 0x20..0x7E.
 func plainText(s string) bool {

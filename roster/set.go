@@ -140,8 +140,9 @@ func buildInspections(premises, history *Table) *Inspections {
 		id      string
 		history int32
 	}
-	refs := make([]ref, len(history.rows))
-	for h, r := range history.rows {
+	hrows, rows := history.Rows(), premises.Rows() // nil tables are empty
+	refs := make([]ref, len(hrows))
+	for h, r := range hrows {
 		refs[h] = ref{r.Get(AttrPremises), int32(h)}
 	}
 	slices.SortFunc(refs, func(a, b ref) int {
@@ -150,9 +151,8 @@ func buildInspections(premises, history *Table) *Inspections {
 		}
 		return cmp.Compare(a.history, b.history)
 	})
-	x := &Inspections{start: make([]int32, len(premises.rows)+1)}
-	of := make([]int32, len(history.rows)) // premises row of each history row, -1 when unknown
-	rows := premises.rows
+	x := &Inspections{start: make([]int32, len(rows)+1)}
+	of := make([]int32, len(hrows)) // premises row of each history row, -1 when unknown
 	p := 0 // rows[:p] have ids below the current reference
 	for k, rf := range refs {
 		if k == 0 || rf.id != refs[k-1].id {

@@ -115,3 +115,12 @@ func TestCanonicalList(t *testing.T) {
 		require.Equal(t, want, got, "%q", s)
 	}
 }
+
+// TestInspectionsNilTables: a Set made without NewSet may leave tables
+// nil, which are empty.
+func TestInspectionsNilTables(t *testing.T) {
+	require.Empty(t, (&Set{}).Inspections().Of(0))
+	p, err := NewTable(KindPremises, []Row{{ID: "P1"}}, Options{})
+	require.NoError(t, err)
+	require.Empty(t, (&Set{Premises: p}).Inspections().Of(0))
+}
