@@ -153,7 +153,7 @@ func buildInspections(premises, history *Table) *Inspections {
 	})
 	x := &Inspections{start: make([]int32, len(rows)+1)}
 	of := make([]int32, len(hrows)) // premises row of each history row, -1 when unknown
-	p := 0 // rows[:p] have ids below the current reference
+	p := 0                          // rows[:p] have ids below the current reference
 	for k, rf := range refs {
 		if k == 0 || rf.id != refs[k-1].id {
 			// Gallop from p, then search the last step.
