@@ -288,8 +288,10 @@ func BenchmarkDrawStream(b *testing.B) {
 
 func benchDrawStream(b *testing.B, n int) {
 	{
-		s := synth{premises: n, inspectors: 20_000, counties: 2000, seed: 7, history: 1000, conflicts: 5000}
-		plan := synthPlan(b, "1%", 2000, s.targets(3))
+		// Above 10^7 rows the radiation rule is capped, as in
+		// TestDrawStreamRangesLarge (see largePlan).
+		s := largeSynth(n)
+		plan := largePlan(b, s, n > 10_000_000)
 		insp := s.inspectorTable(b)
 		conf, hist := s.historyTables(b)
 		key := Key{7}

@@ -672,6 +672,29 @@ func memPeak(f func()) (peakInuse, sys uint64) {
 	return max(peak.Load(), m.HeapInuse), m.Sys
 }
 
+// largeSynth is the synthetic roster of the large streaming draws.
+func largeSynth(n int) synth {
+	return synth{premises: n, inspectors: 20_000, counties: 2000, seed: 7, history: 1000, conflicts: 5000}
+}
+
+// largePlan is the plan of the large streaming draws. Its radiation rule
+// selects 100% with no maximum, so Σk grows with n (about 0.5% of the
+// rows: 985,838 selections at 2×10^8, whose records, prefixes of E(p)
+// and teams take ~700 MB of live heap themselves); capped caps it at
+// 2,000 per stratum, so that the memory measured is the passes' and not
+// the selections'.
+func largePlan(t testing.TB, s synth, capped bool) *Plan {
+	plan := synthPlan(t, "1%", 2000, s.targets(3))
+	if !capped {
+		return plan
+	}
+	src := strings.Replace(string(plan.Bytes()), `"ratio": "100%"}`, `"ratio": "100%", "max": 2000}`, 1)
+	require.NotEqual(t, string(plan.Bytes()), src)
+	plan, err := ParsePlan([]byte(src))
+	require.NoError(t, err)
+	return plan
+}
+
 // TestDrawStreamLarge draws over 10^7 synthetic premises (behind
 // -doublerandom.large) and checks the memory target: 256 MiB.
 // DOUBLERANDOM_STREAM_N sets another number of premises.
@@ -691,22 +714,9 @@ func testDrawStreamLarge(t *testing.T, ranges bool) {
 		n, err = strconv.Atoi(v)
 		require.NoError(t, err)
 	}
-	s := synth{premises: n, inspectors: 20_000, counties: 2000, seed: 7, history: 1000, conflicts: 5000}
-	plan := synthPlan(t, "1%", 2000, s.targets(3))
-	// The radiation rule selects 100% with no maximum, so Σk grows with
-	// n (about 0.5% of the rows: 985,838 selections at 2×10^8, whose
-	// records, prefixes of E(p) and teams take ~700 MB of live heap
-	// themselves). Above 10^7 rows the rule is capped, so that the
-	// memory checked is the passes' and not the selections';
-	// DOUBLERANDOM_STREAM_UNBOUNDED=1 keeps it and checks no memory.
+	s := largeSynth(n)
 	unbounded := os.Getenv("DOUBLERANDOM_STREAM_UNBOUNDED") != ""
-	if n > 10_000_000 && !unbounded || os.Getenv("DOUBLERANDOM_STREAM_BOUNDED") != "" {
-		src := strings.Replace(string(plan.Bytes()), `"ratio": "100%"}`, `"ratio": "100%", "max": 2000}`, 1)
-		require.NotEqual(t, string(plan.Bytes()), src)
-		var err error
-		plan, err = ParsePlan([]byte(src))
-		require.NoError(t, err)
-	}
+	plan := largePlan(t, s, n > 10_000_000 && !unbounded || os.Getenv("DOUBLERANDOM_STREAM_BOUNDED") != "")
 	insp := s.inspectorTable(t)
 	conf, hist := s.historyTables(t)
 	runtime.GC()
