@@ -311,31 +311,30 @@ func benchDrawStream(b *testing.B, n int) {
 			perRow(b, n)
 			_ = sink
 		})
-		b.Run("stream", func(b *testing.B) {
-			run := func() {
-				_, err := DrawStream(context.Background(), plan, s.source(), insp, conf, hist, []byte("bench"), Options{})
-				require.NoError(b, err)
-			}
-			for b.Loop() {
-				run()
-			}
-			perRow(b, n)
-			peak, sys := memPeak(run)
-			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
-			b.ReportMetric(float64(sys)/(1<<20), "sys-MiB")
-		})
-		b.Run("ranges", func(b *testing.B) {
-			run := func() {
-				_, err := DrawStreamRanges(context.Background(), plan, s.rangeSource(), insp, conf, hist, []byte("bench"), Options{})
-				require.NoError(b, err)
-			}
-			for b.Loop() {
-				run()
-			}
-			perRow(b, n)
-			peak, sys := memPeak(run)
-			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
-			b.ReportMetric(float64(sys)/(1<<20), "sys-MiB")
-		})
+		for _, c := range []struct {
+			name string
+			draw func() (*StreamResult, error)
+		}{
+			{"stream", func() (*StreamResult, error) {
+				return DrawStream(context.Background(), plan, s.source(), insp, conf, hist, []byte("bench"), Options{})
+			}},
+			{"ranges", func() (*StreamResult, error) {
+				return DrawStreamRanges(context.Background(), plan, s.rangeSource(), insp, conf, hist, []byte("bench"), Options{})
+			}},
+		} {
+			b.Run(c.name, func(b *testing.B) {
+				run := func() {
+					_, err := c.draw()
+					require.NoError(b, err)
+				}
+				for b.Loop() {
+					run()
+				}
+				perRow(b, n)
+				peak, sys := memPeak(run)
+				b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+				b.ReportMetric(float64(sys)/(1<<20), "sys-MiB")
+			})
+		}
 	}
 }

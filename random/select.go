@@ -214,17 +214,7 @@ func (r *Result) rankPremises(ctx context.Context, opt Options, inScope []int32,
 	}
 	r.Selected = make([]Selection, 0, total)
 	for si := range r.Strata {
-		st := &r.Strata[si]
-		for _, i := range st.Ranked[:st.Quota] {
-			o := &r.Premises[i]
-			mark := MarkRandom
-			if o.Overdue {
-				mark = MarkOverdue
-			} else {
-				st.Threshold, st.HasThreshold = o.Priority, true
-			}
-			r.addSelection(i, mark, -1)
-		}
+		r.selectQuota(&r.Strata[si])
 	}
 
 	// Targeted premises, in plan order, outside the quotas. Plan.Check
@@ -336,6 +326,22 @@ func sortRankKeys(keys, scratch []rankKey) (sorted, other []rankKey) {
 		}
 	}
 	return dst, src
+}
+
+// selectQuota selects the first Quota premises of the stratum's Ranked
+// list, marked overdue or random, and sets the stratum's threshold to the
+// priority of the last one selected as random.
+func (r *Result) selectQuota(st *Stratum) {
+	for _, i := range st.Ranked[:st.Quota] {
+		o := &r.Premises[i]
+		mark := MarkRandom
+		if o.Overdue {
+			mark = MarkOverdue
+		} else {
+			st.Threshold, st.HasThreshold = o.Priority, true
+		}
+		r.addSelection(i, mark, -1)
+	}
 }
 
 func (r *Result) addSelection(i int, mark Mark, target int) {

@@ -227,14 +227,11 @@ func drawStream(ctx context.Context, plan *Plan, file string, pass func(*streamP
 			i := keptTable.Index(c.id())
 			st.Ranked = append(st.Ranked, i)
 			r.Premises[i] = PremisesOutcome{Priority: c.p, Overdue: c.overdue, Stratum: int32(si), Rank: int32(len(st.Ranked) - 1), Selected: -1}
-			mark := MarkRandom
-			if c.overdue {
-				mark = MarkOverdue
-			} else {
-				st.Threshold, st.HasThreshold = c.p, true
-			}
-			r.addSelection(i, mark, -1)
 		}
+		if len(st.Ranked) != st.Quota { // the heap keeps exactly the quota
+			return nil, fmt.Errorf("random: stratum %q kept %d premises for a quota of %d (a bug: please report it)", st.Values, len(st.Ranked), st.Quota)
+		}
+		r.selectQuota(st)
 	}
 	for t, target := range plan.Targeted {
 		i := keptTable.Index(target.ID)

@@ -44,15 +44,11 @@ func runAmend(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if !*redraw && (*dir == "" || *premises == "" || *out == "") {
 		return usagef("a substitution needs --dir, --premises and --out")
 	}
-	l, signers, when, err := wf.open(false, "")
+	l, signers, when, rec, err := wf.openRecord()
 	if err != nil {
 		return err
 	}
 	defer l.Close()
-	rec, err := publish.ReadRecord(l)
-	if err != nil {
-		return err
-	}
 	draw, err := lastLiveDraw(rec, *drawFlag)
 	if err != nil {
 		return err

@@ -171,6 +171,21 @@ func (f *writerFlags) open(create bool, name string) (*publish.DirLedger, []publ
 	return l, signers, when, nil
 }
 
+// openRecord opens the existing ledger to append to, as open does, and
+// reads its record.
+func (f *writerFlags) openRecord() (*publish.DirLedger, []publish.Signer, time.Time, *publish.Record, error) {
+	l, signers, when, err := f.open(false, "")
+	if err != nil {
+		return nil, nil, time.Time{}, nil, err
+	}
+	rec, err := publish.ReadRecord(l)
+	if err != nil {
+		l.Close()
+		return nil, nil, time.Time{}, nil, err
+	}
+	return l, signers, when, rec, nil
+}
+
 // openWriter opens a ledger folder to append to, with the record rules
 // checked under its lock; with create it creates a missing ledger.
 func openWriter(dir string, signer publish.Signer, name string, create bool) (*publish.DirLedger, error) {

@@ -116,15 +116,11 @@ func runLedgerDraw(f *ledgerDrawFlags, dir string, tf tableFlags, dice, viewFile
 	if err != nil {
 		return err
 	}
-	l, signers, when, err := f.open(false, "")
+	l, signers, when, rec, err := f.openRecord()
 	if err != nil {
 		return err
 	}
 	defer l.Close()
-	rec, err := publish.ReadRecord(l)
-	if err != nil {
-		return err
-	}
 	ann := rec.Undrawn()
 	if ann == nil {
 		return fmt.Errorf("--ledger %s: every announcement has its draw; a re-draw is an amendment (amend --redraw --reason TEXT) and a new announcement", f.ledger)

@@ -43,15 +43,11 @@ func runResults(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	l, signers, when, err := wf.open(false, "")
+	l, signers, when, rec, err := wf.openRecord()
 	if err != nil {
 		return err
 	}
 	defer l.Close()
-	rec, err := publish.ReadRecord(l)
-	if err != nil {
-		return err
-	}
 	draw, err := lastLiveDraw(rec, *drawFlag)
 	if err != nil {
 		return err
