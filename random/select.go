@@ -184,22 +184,10 @@ func (r *Result) rankPremises(ctx context.Context, opt Options, inScope []int32,
 	// Rank within each stratum, strata shared among the workers: each
 	// writes only its own stratum's list and premises, and keeps its
 	// buffers from one stratum to the next.
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range max(1, min(opt.Workers, len(r.Strata))) {
-		wg.Go(func() {
-			var keys, scratch []rankKey
-			for {
-				si := int(next.Add(1) - 1)
-				if si >= len(r.Strata) || ctx.Err() != nil {
-					return
-				}
-				keys, scratch = r.rankStratum(&r.Strata[si], keys, scratch)
-			}
-		})
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	if err := parallelWorkers(ctx, opt.Workers, len(r.Strata), 1, func() func(lo, hi int) {
+		var keys, scratch []rankKey
+		return func(si, _ int) { keys, scratch = r.rankStratum(&r.Strata[si], keys, scratch) }
+	}, func(int) {}); err != nil {
 		return err
 	}
 	// Quotas and selections, stratum by stratum in value order.
@@ -367,10 +355,12 @@ func (r *Result) computePriorities(ctx context.Context, workers int, rows []int3
 	report(PhasePriorities, 0, total)
 	table, key := r.Set.Premises.Rows(), r.Key
 	out := r.Premises
-	if err := parallelBatches(ctx, workers, total, ProgressEvery, func(lo, hi int) {
+	if err := parallelWorkers(ctx, workers, total, ProgressEvery, func() func(lo, hi int) {
 		ph := newPriorityHasher(key)
-		for _, i := range rows[lo:hi] {
-			out[i].Priority = ph.priority(table[i].ID)
+		return func(lo, hi int) {
+			for _, i := range rows[lo:hi] {
+				out[i].Priority = ph.priority(table[i].ID)
+			}
 		}
 	}, func(done int) { report(PhasePriorities, done, total) }); err != nil {
 		return err
@@ -386,6 +376,13 @@ func (r *Result) computePriorities(ctx context.Context, workers int, rows []int3
 // ctx's error then. Work writes only its own batch's results, so what it
 // computes does not depend on the number of workers.
 func parallelBatches(ctx context.Context, workers, n, size int, work func(lo, hi int), progress func(done int)) error {
+	return parallelWorkers(ctx, workers, n, size, func() func(lo, hi int) { return work }, progress)
+}
+
+// parallelWorkers is parallelBatches where each goroutine calls newWork
+// once and then the work it returns for its batches, so that a worker
+// keeps its own state (a hasher, buffers) from batch to batch.
+func parallelWorkers(ctx context.Context, workers, n, size int, newWork func() func(lo, hi int), progress func(done int)) error {
 	batches := (n + size - 1) / size
 	workers = max(1, min(workers, batches))
 	var next atomic.Int64
@@ -393,6 +390,7 @@ func parallelBatches(ctx context.Context, workers, n, size int, work func(lo, hi
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			work := newWork()
 			for {
 				b := int(next.Add(1) - 1)
 				if b >= batches || ctx.Err() != nil {

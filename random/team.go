@@ -603,10 +603,12 @@ func (r *Result) staffTeams(ctx context.Context, workers int, report func(Phase,
 	report(PhaseTeams, 0, total)
 	idx := newTeamIndex(r)
 	last := 0
-	if err := parallelBatches(ctx, workers, total, teamBatch, func(lo, hi int) {
+	if err := parallelWorkers(ctx, workers, total, teamBatch, func() func(lo, hi int) {
 		w := newTeamWorker(r.Key)
-		for si := lo; si < hi; si++ {
-			r.eligible(idx, w, &r.Selected[si])
+		return func(lo, hi int) {
+			for si := lo; si < hi; si++ {
+				r.eligible(idx, w, &r.Selected[si])
+			}
 		}
 	}, func(done int) {
 		if done/ProgressEvery != last/ProgressEvery {
