@@ -9,10 +9,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/doublerandom/doublerandom/examples/internal/samplecounty"
 	"github.com/doublerandom/doublerandom/random"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // root is the repository root, seen from this package.
@@ -70,16 +72,17 @@ func TestReadmeGoExample(t *testing.T) {
 	require.Equal(t, strings.Join(example[1:], "\n"), strings.Join(lines[1:], "\n"))
 }
 
-// The README shows scripts/replay.py in full.
-func TestReadmePythonSnippet(t *testing.T) {
+// The README shows how to run scripts/replay.py, and the script says
+// in its first lines how it is called.
+func TestReadmePythonCommand(t *testing.T) {
 	script, err := os.ReadFile(filepath.Join(root, "scripts", "replay.py"))
 	require.NoError(t, err)
-	code, _ := blocks(readme(t), "python")
-	require.Equal(t, []string{string(script)}, code)
-	require.LessOrEqual(t, strings.Count(string(script), "\n"), 30, "the README promises thirty lines")
+	require.Contains(t, string(script), "python3 scripts/replay.py DIR (--dice DIGITS | --hex HEX)")
+	require.Contains(t, readme(t), "python3 scripts/replay.py testdata/v2/dr2-county-c --dice 20237331128159211123")
+	require.LessOrEqual(t, strings.Count(string(script), "\n"), 300, "short enough to read in one sitting")
 }
 
-// subset keeps the fields of a JSON view that the Python replay
+// subset keeps the fields of a v1 JSON view that the Python replay
 // computes: everything but the teams.
 func subset(t *testing.T, view []byte) map[string]any {
 	t.Helper()
@@ -98,33 +101,110 @@ func subset(t *testing.T, view []byte) map[string]any {
 	return out
 }
 
-func python(t *testing.T, dir, seed string) []byte {
+// python runs scripts/replay.py with args and returns its output; with
+// fail set it expects exit status 2 and returns the standard error.
+func python(t *testing.T, fail bool, args ...string) []byte {
 	t.Helper()
 	py, err := exec.LookPath("python3")
 	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("python3 not installed: CI must run the Python replay")
+		}
 		t.Skip("python3 not installed")
 	}
 	var stderr bytes.Buffer
-	cmd := exec.Command(py, filepath.Join(root, "scripts", "replay.py"), dir, seed)
+	cmd := exec.Command(py, append([]string{filepath.Join(root, "scripts", "replay.py")}, args...)...)
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
+	if fail {
+		var exit *exec.ExitError
+		require.ErrorAs(t, err, &exit, "replay.py %v should fail", args)
+		require.Equal(t, 2, exit.ExitCode(), stderr.String())
+		return stderr.Bytes()
+	}
 	require.NoError(t, err, stderr.String())
 	return out
 }
 
-// The Python replay reproduces the vectors: key, inputs, roots, strata
-// and every selected premises (id, priority, mark).
+// The Python replay reproduces the v1 vectors: key, inputs, roots,
+// strata and every selected premises (id, priority, mark).
 func TestPythonReplayVectors(t *testing.T) {
-	for _, c := range []struct{ county, seed string }{
-		{"dr1-county-7", "20237331128159211123"},
-		{"dr1-county-12", "326eaa548e7bb1b3e97ff8e26929630fa0c04a21179ec71afe5f6b62d0796b81"},
+	for _, c := range []struct{ county, flag, seed string }{
+		{"dr1-county-7", "--dice", "20237331128159211123"},
+		{"dr1-county-12", "--hex", "326eaa548e7bb1b3e97ff8e26929630fa0c04a21179ec71afe5f6b62d0796b81"},
 	} {
 		t.Run(c.county, func(t *testing.T) {
 			dir := filepath.Join(root, "testdata", c.county)
 			want, err := os.ReadFile(filepath.Join(dir, "expected-view.json"))
 			require.NoError(t, err)
-			got := python(t, dir, c.seed)
+			got := python(t, false, dir, c.flag, c.seed)
 			require.Equal(t, subset(t, want), subset(t, got))
+		})
+	}
+}
+
+// The Python replay reproduces every v2 vector county byte for byte,
+// teams included, and refuses county d's plan that forgot a status,
+// naming the file, line and row.
+func TestPythonReplayV2Vectors(t *testing.T) {
+	v2 := filepath.Join(root, "testdata", "v2")
+	for _, c := range []struct{ county, flag, seed, view string }{
+		{"dr2-county-a", "--dice", "20237331128159211123", "expected-view.json"},
+		{"dr2-county-b", "--dice", "20237331128159211123", "expected-view.json"},
+		{"dr2-county-b", "--hex", "00ff10203040506070809a", "expected-view-hex.json"},
+		{"dr2-county-c", "--dice", "20237331128159211123", "expected-view.json"},
+		{"dr2-county-d", "--dice", "20237331128159211123", "expected-view.json"},
+	} {
+		t.Run(c.county+c.flag, func(t *testing.T) {
+			dir := filepath.Join(v2, c.county)
+			want, err := os.ReadFile(filepath.Join(dir, c.view))
+			require.NoError(t, err)
+			require.Equal(t, string(want), string(python(t, false, dir, c.flag, c.seed)))
+		})
+	}
+	t.Run("refused", func(t *testing.T) {
+		msg := python(t, true, filepath.Join(v2, "dr2-county-d", "refused"), "--dice", "20237331128159211123")
+		require.Contains(t, string(msg), "premises.csv:27: row '92451099MA5Y3CF60J'")
+		require.Contains(t, string(msg), "歇业")
+	})
+	// "20237331128159211123" as --hex is ten bytes, not the dice digits:
+	// the flag, not the look of the digits, says which.
+	t.Run("hex-digits", func(t *testing.T) {
+		got := python(t, false, filepath.Join(v2, "dr2-county-c"), "--hex", "20237331128159211123")
+		want, err := os.ReadFile(filepath.Join(v2, "dr2-county-c", "expected-view.json"))
+		require.NoError(t, err)
+		require.NotEqual(t, string(want), string(got))
+	})
+}
+
+// Files as agencies export them: the same county in GBK with a byte
+// order mark-less header, and in UTF-8 with a BOM, replays to the same
+// view.
+func TestPythonReplayEncodings(t *testing.T) {
+	src := filepath.Join(root, "testdata", "v2", "dr2-county-c")
+	want, err := os.ReadFile(filepath.Join(src, "expected-view.json"))
+	require.NoError(t, err)
+	for _, enc := range []string{"gbk", "bom"} {
+		t.Run(enc, func(t *testing.T) {
+			dir := t.TempDir()
+			entries, err := os.ReadDir(src)
+			require.NoError(t, err)
+			for _, e := range entries {
+				b, err := os.ReadFile(filepath.Join(src, e.Name()))
+				require.NoError(t, err)
+				if strings.HasSuffix(e.Name(), ".csv") {
+					switch enc {
+					case "gbk":
+						b, err = simplifiedchinese.GBK.NewEncoder().Bytes(b)
+						require.NoError(t, err)
+						require.False(t, utf8.Valid(b), "%s has Chinese text", e.Name())
+					case "bom":
+						b = append([]byte("\ufeff"), b...)
+					}
+				}
+				require.NoError(t, os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644))
+			}
+			require.Equal(t, string(want), string(python(t, false, dir, "--dice", "20237331128159211123")))
 		})
 	}
 }
@@ -148,7 +228,7 @@ func TestPythonReplaySampleCounty(t *testing.T) {
 	require.NoError(t, err)
 	want, err := res.View().Encode()
 	require.NoError(t, err)
-	got := python(t, dir, digits)
+	got := python(t, false, dir, "--dice", digits)
 	require.Equal(t, subset(t, want), subset(t, got))
 }
 
