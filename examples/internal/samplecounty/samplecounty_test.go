@@ -311,3 +311,37 @@ func TestGenerateSizes(t *testing.T) {
 		})
 	}
 }
+
+// GenerateV2 is deterministic, keeps the v1 rows (same ids, in the same
+// order) and writes what v2 plans read.
+func TestGenerateV2(t *testing.T) {
+	a, err := GenerateV2(DefaultConfig())
+	require.NoError(t, err)
+	b, err := GenerateV2(DefaultConfig())
+	require.NoError(t, err)
+	require.Equal(t, a, b)
+	v1 := Embedded()
+	ids := func(csv []byte) []string {
+		var out []string
+		for _, line := range strings.Split(string(csv), "\n")[1:] {
+			if id, _, ok := strings.Cut(line, ","); ok {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	require.Equal(t, ids(v1.Premises), ids(a.Premises))
+	require.Equal(t, ids(v1.Inspectors), ids(a.Inspectors)[:len(ids(v1.Inspectors))])
+	require.Greater(t, len(ids(a.Inspectors)), len(ids(v1.Inspectors)), "partner departments' inspectors")
+	var plan map[string]any
+	require.NoError(t, json.Unmarshal(a.Plan, &plan))
+	require.Equal(t, "doublerandom/v2", plan["protocol"])
+	require.Len(t, plan["tasks"], 8)
+	header := func(csv []byte) string { h, _, _ := strings.Cut(string(csv), "\n"); return h }
+	require.Equal(t, "id,name,region,town,category,subcategory,matters,risk,insured,status,address,legal_representative", header(a.Premises))
+	require.Equal(t, "id,premises,date,kind,matters,inspectors", header(a.History))
+	for _, s := range []string{"存续", "注销", "停业"} {
+		require.Contains(t, string(a.Premises), ","+s+",")
+	}
+	require.Contains(t, string(a.Inspectors), ",调离")
+}
