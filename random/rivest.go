@@ -2,13 +2,20 @@ package random
 
 import (
 	"crypto/sha256"
+	"encoding"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"math/big"
+	"math/bits"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -96,6 +103,14 @@ func ConsistentTicket(seed, id string) string {
 // depends on the seed and that id only, the sample of a sub-list is the
 // sample of the whole list filtered to it. ids must be distinct, valid
 // UTF-8; k ≥ 0. Errors are *[SamplerError] values.
+//
+// It orders ids without writing their tickets out: a ticket's first 19
+// digits after "0." are the 19 lowest decimal digits of the hash, reversed,
+// so the number they form ([ticketPrefix]) orders tickets exactly as the
+// strings do wherever it differs; only ids whose prefixes are equal (about
+// one pair in 10^19) are compared by their whole tickets. The hash of
+// hex(SHA-256(seed)) || id resumes from the state after its first 64
+// bytes, which are the same for every id. Hashing runs on every core.
 func ConsistentSample(seed string, ids []string, k int) ([]string, error) {
 	if !utf8.ValidString(seed) {
 		return nil, &SamplerError{Arg: "seed", Value: seed, Reason: "not valid UTF-8"}
@@ -103,31 +118,95 @@ func ConsistentSample(seed string, ids []string, k int) ([]string, error) {
 	if k < 0 {
 		return nil, &SamplerError{Arg: "k", Value: strconv.Itoa(k), Reason: "must be at least 0"}
 	}
-	type ticket struct{ number, id string }
-	tickets := make([]ticket, 0, len(ids))
-	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		if !utf8.ValidString(id) {
 			return nil, &SamplerError{Arg: "ids", Value: id, Reason: "not valid UTF-8"}
 		}
-		if seen[id] {
-			return nil, &SamplerError{Arg: "ids", Value: id, Reason: "duplicate id"}
-		}
-		seen[id] = true
-		tickets = append(tickets, ticket{ConsistentTicket(seed, id), id})
 	}
-	slices.SortFunc(tickets, func(a, b ticket) int {
-		if c := strings.Compare(a.number, b.number); c != 0 {
-			return c
+	if len(ids) > math.MaxInt32 {
+		return nil, &SamplerError{Arg: "ids", Value: strconv.Itoa(len(ids)), Reason: "too many ids"}
+	}
+	h := sha256.Sum256([]byte(seed))
+	base := sha256.New()
+	base.Write([]byte(hex.EncodeToString(h[:]))) // exactly one block
+	state, err := base.(encoding.BinaryMarshaler).MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	// A rankKey per id: the ticket prefix as p, the index into ids as row
+	// (below 2^31, so none is "overdue" and the radix sort orders by p,
+	// ties in index order).
+	tickets := make([]rankKey, len(ids))
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(ids)/4096))
+	var wg sync.WaitGroup
+	errs := make([]error, parts)
+	for part := range parts {
+		wg.Go(func() {
+			d := sha256.New()
+			var sum [sha256.Size]byte
+			for j := len(ids) * part / parts; j < len(ids)*(part+1)/parts; j++ {
+				if err := d.(encoding.BinaryUnmarshaler).UnmarshalBinary(state); err != nil {
+					errs[part] = err
+					return
+				}
+				io.WriteString(d, ids[j])
+				tickets[j] = rankKey{ticketPrefix(d.Sum(sum[:0])), uint32(j)}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	tickets, _ = sortRankKeys(tickets, nil)
+	// Runs of equal prefixes: order by the whole ticket, then by id; a
+	// repeated id has a repeated ticket.
+	for lo := 0; lo < len(tickets); {
+		hi := lo + 1
+		for hi < len(tickets) && tickets[hi].p == tickets[lo].p {
+			hi++
 		}
-		return strings.Compare(a.id, b.id)
-	})
+		if hi-lo > 1 {
+			run := tickets[lo:hi]
+			slices.SortFunc(run, func(a, b rankKey) int {
+				ta, tb := ConsistentTicket(seed, ids[a.row]), ConsistentTicket(seed, ids[b.row])
+				if c := strings.Compare(ta, tb); c != 0 {
+					return c
+				}
+				return strings.Compare(ids[a.row], ids[b.row])
+			})
+			for r := 1; r < len(run); r++ {
+				if ids[run[r].row] == ids[run[r-1].row] {
+					return nil, &SamplerError{Arg: "ids", Value: ids[run[r].row], Reason: "duplicate id"}
+				}
+			}
+		}
+		lo = hi
+	}
 	k = min(k, len(tickets))
 	out := make([]string, k)
 	for i := range out {
-		out[i] = tickets[i].id
+		out[i] = ids[tickets[i].row]
 	}
 	return out, nil
+}
+
+// ticketPrefix returns the number formed by the first 19 digits of the
+// ticket of a hash: with N the hash read as a big-endian integer, the 19
+// lowest decimal digits of N (N mod 10^19, zero-padded) in reverse order.
+// Tickets whose prefixes differ compare as their prefixes do.
+func ticketPrefix(sum []byte) uint64 {
+	const e19 = 10_000_000_000_000_000_000
+	var rem uint64
+	for i := 0; i < len(sum); i += 8 {
+		_, rem = bits.Div64(rem, binary.BigEndian.Uint64(sum[i:]), e19)
+	}
+	var r uint64
+	for range 19 {
+		r = r*10 + rem%10
+		rem /= 10
+	}
+	return r
 }
 
 // SamplerError reports an argument of [RivestSample] or

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -30,7 +31,7 @@ const maxIDsFile = 1 << 30
 // byte order mark at the start is skipped and the last line may lack its
 // newline. Ids are used byte for byte (spaces included). An empty line
 // (other than the end of the file), invalid UTF-8 or a repeated id is
-// an error naming FILE:LINE.
+// an error naming FILE:LINE (for a repeated id, both lines).
 func runConsistent(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	seed := fs.String("seed", "", "the seed, used byte for byte")
 	idsFile := fs.String("ids", "", "file of ids, one a line")
@@ -51,6 +52,12 @@ func runConsistent(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return err
 	}
 	got, err := random.ConsistentSample(*seed, ids, *take)
+	if se, ok := err.(*random.SamplerError); ok && se.Arg == "ids" && se.Reason == "duplicate id" {
+		// Name the lines: id i is on line i+1 (readIDs allows no blank line).
+		first := slices.Index(ids, se.Value)
+		again := first + 1 + slices.Index(ids[first+1:], se.Value)
+		return fmt.Errorf("%s:%d: id %q repeats line %d", *idsFile, again+1, se.Value, first+1)
+	}
 	if err != nil {
 		return samplerFlagError(err)
 	}
@@ -84,7 +91,6 @@ func readIDs(name string) ([]string, error) {
 	b = bytes.TrimSuffix(b, []byte("\n"))
 	lines := strings.Split(string(b), "\n")
 	ids := make([]string, 0, len(lines))
-	seen := make(map[string]int, len(lines))
 	for i, line := range lines {
 		n := i + 1
 		line = strings.TrimSuffix(line, "\r")
@@ -94,11 +100,8 @@ func readIDs(name string) ([]string, error) {
 		case !utf8.ValidString(line):
 			return nil, fmt.Errorf("%s:%d: id %q: not valid UTF-8", name, n, line)
 		}
-		if first, dup := seen[line]; dup {
-			return nil, fmt.Errorf("%s:%d: id %q repeats line %d", name, n, line, first)
-		}
-		seen[line] = n
-		ids = append(ids, line)
+		ids = append(ids, line) // a repeated id is found by the sampler's sort
+
 	}
 	return ids, nil
 }
