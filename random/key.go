@@ -20,11 +20,16 @@ type Key [32]byte
 // the inputs cannot be tuned once the seed is known. A seed outside
 // 1..[MaxSeedSize] bytes is an error matching [ErrSeedInvalid].
 func NewKey(seed []byte, inputs roster.Hash) (Key, error) {
+	return newKey("doublerandom/v1/key", seed, inputs)
+}
+
+// newKey is H(tag || lp(seed) || inputs), the key of either protocol.
+func newKey(tag string, seed []byte, inputs roster.Hash) (Key, error) {
 	if len(seed) < 1 || len(seed) > MaxSeedSize {
 		return Key{}, fmt.Errorf("%w: the seed is %d bytes, want 1..%d", ErrSeedInvalid, len(seed), MaxSeedSize)
 	}
 	h := sha256.New()
-	h.Write([]byte("doublerandom/v1/key"))
+	h.Write([]byte(tag))
 	var n [4]byte
 	binary.BigEndian.PutUint32(n[:], uint32(len(seed)))
 	h.Write(n[:])

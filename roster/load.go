@@ -13,7 +13,8 @@ import (
 // NAME.csv or NAME.jsonl (both present is an error), and checks their
 // references. opt.File is ignored: errors name the files. It returns the
 // problems of every file (up to Options.MaxErrors per file) as an
-// *[ErrorList].
+// *[ErrorList]. With opt.Protocol = [ProtocolV2] the tables are read and
+// the set made under protocol v2 ([NewSetV2], with opt.Commitment).
 func LoadDir(dir string, opt Options) (*Set, error) {
 	// The tables are read side by side (the premises table, the large
 	// one, on every core anyway), their problems reported in table order.
@@ -38,6 +39,9 @@ func LoadDir(dir string, opt Options) (*Set, error) {
 	}
 	if len(all.Errs) > 0 {
 		return nil, &all
+	}
+	if opt.Protocol == ProtocolV2 {
+		return NewSetV2(tables[0], tables[1], tables[2], tables[3], opt.Commitment)
 	}
 	return NewSet(tables[0], tables[1], tables[2], tables[3])
 }

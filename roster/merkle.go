@@ -199,12 +199,20 @@ func VerifyProof(root Hash, r Row, p Proof) error {
 	if p.Size == 0 || p.Index >= p.Size || p.Size > 1<<62 {
 		return fmt.Errorf("%w: index %d of %d rows", ErrProof, p.Index, p.Size)
 	}
+	return verifyLeaf(root, r.ID, r.Leaf(), p)
+}
+
+// verifyLeaf checks the proof of the leaf bytes of the row with the given id.
+func verifyLeaf(root Hash, id string, leaf []byte, p Proof) error {
+	if p.Size == 0 || p.Index >= p.Size || p.Size > 1<<62 {
+		return fmt.Errorf("%w: index %d of %d rows", ErrProof, p.Index, p.Size)
+	}
 	proof := make(tlog.RecordProof, len(p.Path))
 	for i, h := range p.Path {
 		proof[i] = tlog.Hash(h)
 	}
-	if err := tlog.CheckRecord(proof, int64(p.Size), tlog.Hash(root), int64(p.Index), tlog.Hash(LeafHash(r.Leaf()))); err != nil {
-		return fmt.Errorf("%w: row %q: %v", ErrProof, r.ID, err)
+	if err := tlog.CheckRecord(proof, int64(p.Size), tlog.Hash(root), int64(p.Index), tlog.Hash(LeafHash(leaf))); err != nil {
+		return fmt.Errorf("%w: row %q: %v", ErrProof, id, err)
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package roster
 
 import (
 	"cmp"
-	"crypto/sha256"
 	"fmt"
 	"runtime"
 	"slices"
@@ -19,6 +18,13 @@ type Set struct {
 
 	// inspections is built by NewSet, which checks the references.
 	inspections *Inspections
+
+	// v2 (NewSetV2): the protocol, how private attributes are
+	// committed, and the rows of the conflicts and history tables that
+	// name a missing id.
+	proto   Protocol
+	commit  Commitment
+	unknown [2]int
 }
 
 // NewSet checks that the tables are of the right kinds and that every
@@ -231,15 +237,4 @@ func (s *Set) Counts() Counts {
 
 // Inputs returns the inputs digest of protocol §3:
 // H("doublerandom/v1/inputs" || planDigest || the four roots).
-func (r Roots) Inputs(planDigest Hash) Hash {
-	h := sha256.New()
-	h.Write([]byte("doublerandom/v1/inputs"))
-	h.Write(planDigest[:])
-	h.Write(r.Premises[:])
-	h.Write(r.Inspectors[:])
-	h.Write(r.Conflicts[:])
-	h.Write(r.History[:])
-	var out Hash
-	h.Sum(out[:0])
-	return out
-}
+func (r Roots) Inputs(planDigest Hash) Hash { return r.inputs("doublerandom/v1/inputs", planDigest) }

@@ -50,7 +50,9 @@ func ParseKind(s string) (Kind, error) {
 }
 
 // MultiValued reports whether the named attribute of this table holds a
-// ';'-separated set of values, kept in canonical form (see [CanonicalList]).
+// ';'-separated set of values under draw protocol v1, kept in canonical
+// form (see [CanonicalList]). [Kind.ListAttr] says it for either
+// protocol.
 func (k Kind) MultiValued(name string) bool {
 	switch k {
 	case KindInspectors:
@@ -81,6 +83,15 @@ type Options struct {
 	// readers have no table to keep warnings in; tables also keep theirs
 	// in Table.Warnings.
 	Warn func(*RowError)
+	// Protocol is the draw protocol the table is read under; the zero
+	// value is v1. Under v2 the list attributes are those of
+	// [Kind.ListAttr], and [LoadDir] allows references to missing ids
+	// (see [NewSetV2]).
+	Protocol Protocol
+	// Commitment says how private attributes are committed under
+	// protocol v2 (see [NewSetV2]); [LoadDir] gives it to the set. v1
+	// ignores it.
+	Commitment Commitment
 }
 
 // Table is one validated table: rows in ascending order of id bytes, each
@@ -97,6 +108,9 @@ type Table struct {
 
 	// Warnings are problems that do not stop a draw (see Options.Strict).
 	Warnings []*RowError
+
+	// proto is the protocol the table was read under.
+	proto Protocol
 
 	rootOnce sync.Once
 	root     Hash
@@ -133,7 +147,7 @@ func NewTable(kind Kind, rows []Row, opt Options) (*Table, error) {
 // buildTable sorts checked rows by id, reports duplicate ids and returns
 // the table, or errs when it holds any error.
 func buildTable(kind Kind, rows []Row, warns []*RowError, header []string, opt Options, errs *ErrorList) (*Table, error) {
-	t := &Table{kind: kind, file: opt.File, rows: rows, header: header, Warnings: warns}
+	t := &Table{kind: kind, file: opt.File, rows: rows, header: header, Warnings: warns, proto: opt.Protocol}
 	// Rows in id order, a repeated id in line order. Files written by
 	// WriteCSV are in id order already: one pass says so. Otherwise an
 	// unstable sort on (id, line) is much quicker than a stable one, and
@@ -167,6 +181,24 @@ func compareRowsLines(a, b Row) int {
 // column returns the 1-based CSV column of the named field, or 0.
 func (t *Table) column(field string) int {
 	return slices.Index(t.header, field) + 1
+}
+
+// Column returns the 1-based column of the named field in the CSV file
+// the table was read from, or 0 (no such column, or not read from CSV),
+// for error messages that name a row's field.
+func (t *Table) Column(field string) int {
+	if t == nil {
+		return 0
+	}
+	return t.column(field)
+}
+
+// Protocol returns the draw protocol the table was read under.
+func (t *Table) Protocol() Protocol {
+	if t == nil {
+		return ProtocolV1
+	}
+	return t.proto
 }
 
 func (k Kind) valid() bool { return k >= KindPremises && k <= KindHistory }
@@ -294,7 +326,7 @@ func (c checker) checkAttrs(in []Attr, fail func(field, value string, err error)
 // canonical puts the value of a multi-valued attribute in canonical form
 // (see [CanonicalList]), or reports that it has none.
 func (c checker) canonical(a *Attr, fail func(field, value string, err error)) bool {
-	if !c.kind.MultiValued(a.Name) {
+	if !c.kind.ListAttr(c.opt.Protocol, a.Name) {
 		return true
 	}
 	v, err := CanonicalList(a.Value)
