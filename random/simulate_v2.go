@@ -66,7 +66,7 @@ type Simulation struct {
 
 // TaskSimulation is one task's figures over the runs.
 type TaskSimulation struct {
-	ID                         string
+	ID                          string
 	Quota, Shortfall, Unstaffed Distribution
 }
 
