@@ -13,14 +13,6 @@ import (
 	"golang.org/x/mod/sumdb/note"
 )
 
-func init() {
-	register(command{
-		name:    "selfcheck",
-		summary: "check whether one premises was rightly selected or not, from its row and proof",
-		run:     runSelfcheck,
-	})
-}
-
 // runSelfcheck answers a business owner: with the ledger, their row and
 // its inclusion proof (from the prove command), was their premises
 // rightly selected or not? Exit 1 when the record contradicts the row.

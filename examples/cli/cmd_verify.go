@@ -11,14 +11,6 @@ import (
 	"golang.org/x/mod/sumdb/note"
 )
 
-func init() {
-	register(command{
-		name:    "verify",
-		summary: "verify a ledger: signatures, chain, seed timing, roots, replay of every draw and amendment",
-		run:     runVerify,
-	})
-}
-
 // runVerify audits a ledger against the tables of DIR and prints the
 // report. Every key given with --pub must have signed every document
 // (other signatures, such as unknown witnesses, are tolerated). Exit 1
