@@ -65,7 +65,8 @@ func runSelfcheck(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "signatures not checked: give --pub with the agency's key")
 	}
 	if res.Verdict == publish.VerdictWrong || res.Verdict == publish.VerdictNotInRoster {
-		return &mismatchError{msg: res.Explanation}
+		// The explanation is on stdout; say so once here.
+		return &mismatchError{msg: fmt.Sprintf("verdict %s (see the explanation)", res.Verdict)}
 	}
 	return nil
 }

@@ -75,11 +75,8 @@ func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprint(stdout, rep.String())
 	if !rep.OK() {
-		msg := fmt.Sprintf("%s: %d problems", *ledger, len(rep.Problems))
-		for _, p := range rep.Problems {
-			msg += "\n  " + p.String()
-		}
-		return &mismatchError{msg: msg}
+		// The report on stdout lists the problems; say so once here.
+		return &mismatchError{msg: fmt.Sprintf("%s: verification failed, %d problems (see the report)", *ledger, len(rep.Problems))}
 	}
 	return nil
 }

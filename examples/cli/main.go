@@ -436,7 +436,13 @@ func parse(fs *flag.FlagSet, args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return &usageError{msg: err.Error()}
+		// The flag package names flags with one dash; these docs and
+		// messages use two.
+		msg := err.Error()
+		for _, p := range []string{"not defined: -", "for flag -", "an argument: -"} {
+			msg = strings.Replace(msg, p, p+"-", 1)
+		}
+		return &usageError{msg: msg}
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
