@@ -51,6 +51,11 @@ var (
 
 	// ErrOutOfRange reports a date outside the years a calendar knows.
 	ErrOutOfRange = errors.New("date outside the calendar")
+
+	// errNoLock is returned, on the platforms without a file lock the
+	// package knows how to use (lock_other.go), by every call that would
+	// append to a ledger.
+	errNoLock = errors.New("appending to a ledger needs a file lock (flock or LockFileEx), which this platform lacks")
 )
 
 // DocumentError reports a problem with one signed note, framed document or

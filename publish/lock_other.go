@@ -1,15 +1,15 @@
-//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
+//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly || windows)
 
 package publish
 
-import (
-	"errors"
-	"os"
-)
+import "os"
 
-// errNoLock reports that this platform has no inter-process file lock
-// that the package knows how to use.
-var errNoLock = errors.New("publish: appending to a ledger needs flock, which this platform lacks")
+// This build is for the platforms without a file lock the package knows
+// how to use (flock on Linux and the BSDs, LockFileEx on Windows): js and
+// wasip1 (a browser or a WebAssembly runtime verifies, it never appends),
+// plan9, and the Unix systems that have only fcntl locks (aix, solaris,
+// illumos), which belong to a process rather than to an open file and
+// would let two DirLedgers of one process append at once.
 
 // lockFile takes no lock on this platform: reading works without one,
 // appending is refused.

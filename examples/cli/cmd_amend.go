@@ -11,14 +11,6 @@ import (
 	"github.com/doublerandom/doublerandom/random"
 )
 
-func init() {
-	register(command{
-		name:    "amend",
-		summary: "publish an amendment: replace an inspector on a team, or void a draw (--redraw)",
-		run:     runAmend,
-	})
-}
-
 // runAmend publishes a substitution (an inspector leaves a premises'
 // team; the replacement follows protocol §6) or, with --redraw, a redraw
 // amendment that voids the draw: the next announcement answers it.

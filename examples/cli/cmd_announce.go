@@ -16,14 +16,6 @@ import (
 	"github.com/doublerandom/doublerandom/random"
 )
 
-func init() {
-	register(command{
-		name:    "announce",
-		summary: "publish the announcement of a folder's plan and tables into a ledger",
-		run:     runAnnounce,
-	})
-}
-
 // runAnnounce publishes the announcement of DIR's plan and tables into
 // the ledger folder (created when it does not exist, named after the
 // signing key unless --name says otherwise), with the seed sources

@@ -13,14 +13,6 @@ import (
 	"github.com/doublerandom/doublerandom/random"
 )
 
-func init() {
-	register(command{
-		name:    "consistent",
-		summary: "Rivest's consistent_sampler: the first K ids of a file in ticket order",
-		run:     runConsistent,
-	})
-}
-
 // maxIDsFile bounds the size of an --ids file.
 const maxIDsFile = 1 << 30
 

@@ -15,14 +15,6 @@ import (
 	"github.com/doublerandom/doublerandom/random"
 )
 
-func init() {
-	register(command{
-		name:    "draw",
-		summary: "compute the draw of a folder's plan and tables (protocol §§2–7)",
-		run:     runDraw,
-	})
-}
-
 // runDraw computes a draw from DIR (plan.json and the tables) and a
 // seed given as dice digits or hex, prints a readable summary, and with
 // --view FILE writes the JSON view of protocol §7. It never overwrites

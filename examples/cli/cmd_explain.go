@@ -11,14 +11,6 @@ import (
 	"github.com/doublerandom/doublerandom/roster"
 )
 
-func init() {
-	register(command{
-		name:    "explain",
-		summary: "say in plain words why a premises (or an inspector for it) was or was not drawn",
-		run:     runExplain,
-	})
-}
-
 // runExplain replays the draw of DIR with the given seed and explains
 // one premises: out of scope, cooling down, its stratum, rank, priority
 // against the threshold, its mark and team. With --inspector it

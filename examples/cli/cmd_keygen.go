@@ -9,14 +9,6 @@ import (
 	"github.com/doublerandom/doublerandom/publish"
 )
 
-func init() {
-	register(command{
-		name:    "keygen",
-		summary: "make a signing key pair: PREFIX.key (secret) and PREFIX.pub",
-		run:     runKeygen,
-	})
-}
-
 // runKeygen writes PREFIX.key (mode 0600) and PREFIX.pub, never
 // overwriting either, and prints the verifier key.
 func runKeygen(fs *flag.FlagSet, args []string, stdout io.Writer) error {

@@ -9,14 +9,6 @@ import (
 	"github.com/doublerandom/doublerandom/publish"
 )
 
-func init() {
-	register(command{
-		name:    "notice",
-		summary: "write the public notice (公示) of a ledger's draws and results as CSV",
-		run:     runNotice,
-	})
-}
-
 // runNotice writes the notice CSV (UTF-8 with BOM, Chinese headers) to a
 // new file; --private adds the inspectors, for the copy sent to the
 // inspected business.

@@ -7,14 +7,6 @@ import (
 	"github.com/doublerandom/doublerandom/random"
 )
 
-func init() {
-	register(command{
-		name:    "preflight",
-		summary: "check a folder's plan against its tables before the seed exists",
-		run:     runPreflight,
-	})
-}
-
 // runPreflight prints what can be known of DIR's draw before a seed
 // exists: strata and quotas, strata without a quota rule, team rules
 // nobody can staff, worst-case capacity, premises with too few eligible

@@ -9,14 +9,6 @@ import (
 	"github.com/doublerandom/doublerandom/roster"
 )
 
-func init() {
-	register(command{
-		name:    "priority",
-		summary: "print a premises' priority under a draw key (protocol §4)",
-		run:     runPriority,
-	})
-}
-
 // runPriority prints P = first 8 bytes of H(K || 0x01 || lp(id)) as 16
 // hex digits: what a business owner compares with their stratum's
 // threshold.

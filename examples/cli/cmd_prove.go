@@ -10,14 +10,6 @@ import (
 	"github.com/doublerandom/doublerandom/roster"
 )
 
-func init() {
-	register(command{
-		name:    "prove",
-		summary: "write one premises row and its inclusion proof, for the business's self-check",
-		run:     runProve,
-	})
-}
-
 // runProve writes the row of one premises as one JSON object (a JSON
 // Lines row: "id" and every attribute as strings) and its RFC 6962
 // inclusion proof in the premises table, {"index", "size", "path"}. The

@@ -15,14 +15,6 @@ import (
 	"github.com/doublerandom/doublerandom/roster"
 )
 
-func init() {
-	register(command{
-		name:    "results",
-		summary: "publish inspection results (抽查结果公示) from a CSV file",
-		run:     runResults,
-	})
-}
-
 // runResults publishes the outcomes in a CSV file with the header
 // premises,outcome,date,inspectors,note: the outcome as a code
 // (no_issue, corrected, ...) or its Chinese text, the day inspected,

@@ -9,14 +9,6 @@ import (
 	"github.com/doublerandom/doublerandom/random"
 )
 
-func init() {
-	register(command{
-		name:    "rivest",
-		summary: "Rivest's sampler.py (2011): K picks from 1..N, one a line",
-		run:     runRivest,
-	})
-}
-
 // runRivest prints the picks of Rivest's sampler.py, one a line, so
 // that auditors can compare the library with a tool they trust.
 func runRivest(fs *flag.FlagSet, args []string, stdout io.Writer) error {

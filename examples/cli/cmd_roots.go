@@ -6,14 +6,6 @@ import (
 	"io"
 )
 
-func init() {
-	register(command{
-		name:    "roots",
-		summary: "print the roots of a folder's tables (protocol §1)",
-		run:     runRoots,
-	})
-}
-
 // runRoots prints {"premises": HEX, "inspectors": HEX, "conflicts": HEX,
 // "history": HEX}, indented with one space like the test vectors.
 func runRoots(fs *flag.FlagSet, args []string, stdout io.Writer) error {

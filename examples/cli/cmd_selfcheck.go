@@ -13,14 +13,6 @@ import (
 	"golang.org/x/mod/sumdb/note"
 )
 
-func init() {
-	register(command{
-		name:    "selfcheck",
-		summary: "check whether one premises was rightly selected or not, from its row and proof",
-		run:     runSelfcheck,
-	})
-}
-
 // runSelfcheck answers a business owner: with the ledger, their row and
 // its inclusion proof (from the prove command), was their premises
 // rightly selected or not? Exit 1 when the record contradicts the row.
@@ -73,7 +65,8 @@ func runSelfcheck(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "signatures not checked: give --pub with the agency's key")
 	}
 	if res.Verdict == publish.VerdictWrong || res.Verdict == publish.VerdictNotInRoster {
-		return &mismatchError{msg: res.Explanation}
+		// The explanation is on stdout; say so once here.
+		return &mismatchError{msg: fmt.Sprintf("verdict %s (see the explanation)", res.Verdict)}
 	}
 	return nil
 }

@@ -7,7 +7,8 @@
 //	go run ./examples/cli COMMAND [flags]
 //
 // Run "go run ./examples/cli help" for the list of commands and
-// "go run ./examples/cli COMMAND -h" for the flags of one.
+// "go run ./examples/cli help COMMAND" (or "COMMAND -h") for what one
+// does, its flags, which of them are required, and an example.
 //
 // Exit status: 0 on success, 1 when a verification finds a difference,
 // 2 on bad usage or bad input, with a message on stderr that says what and
@@ -24,31 +25,148 @@ import (
 	"strings"
 )
 
-// A command is one subcommand of the tool. Each lives in its own file and
-// registers itself with register.
+// A command is one subcommand of the tool: one entry of [commands].
 type command struct {
-	name    string
+	name string
+	// summary says what the command does, in one line (for "cli help"
+	// and as the first line of "cli NAME -h").
 	summary string
+	// usage lists the command's forms, one a line, each as typed after
+	// "cli NAME": required flags bare, optional ones in [brackets],
+	// "(a | b)" for exactly one of a and b, "(a | b)..." for at least
+	// one of them, "FLAG ARG..." for a repeatable flag. Every flag the
+	// command defines appears in it, with the name of its argument;
+	// TestCommandTable checks both.
+	usage string
+	// example is one invocation, starting "cli NAME ".
+	example string
 	// run parses args with fs and does the work, writing results to
 	// stdout. It returns a *mismatchError when a verification finds a
-	// difference and a usage or input error otherwise.
+	// difference and a usage or input error otherwise; it never prints
+	// an error itself.
 	run func(fs *flag.FlagSet, args []string, stdout io.Writer) error
 }
 
-var commands []command
-
-func register(c command) { commands = append(commands, c) }
+// commands is the command table, in alphabetical order. To add a
+// command, write its run function in cmd_NAME.go and add one entry here.
+var commands = []command{
+	{
+		name:    "amend",
+		summary: "publish an amendment: replace an inspector on a team, or void a draw (--redraw)",
+		usage: `--ledger LEDGER --key PREFIX.key --reason TEXT --dir DIR --premises ID --out INSPECTOR [--conflict] [--draw DIGEST] [--witness-key FILE]... [--at TIME]
+--ledger LEDGER --key PREFIX.key --reason TEXT --redraw [--draw DIGEST] [--witness-key FILE]... [--at TIME]`,
+		example: `cli amend --ledger ledger --key agency.key --dir county --premises 91371727HD841G735N --out WJ3717270021 --reason 病假`,
+		run:     runAmend,
+	},
+	{
+		name:    "announce",
+		summary: "publish the announcement of a folder's plan and tables into a ledger",
+		usage:   `--dir DIR --ledger LEDGER --key PREFIX.key (--dice-ceremony "WHEN, WHERE" | --commit NAME=HEX... | --beacon ROUND)... [--beacon-chain CHAIN] [--name NAME] [--witness-key FILE]... [--at TIME]`,
+		example: `cli announce --dir county --ledger ledger --key agency.key --dice-ceremony "2026-11-22T09:30:00+08:00, 县卫生健康局三楼会议室"`,
+		run:     runAnnounce,
+	},
+	{
+		name:    "consistent",
+		summary: "Rivest's consistent_sampler: the first K ids of a file in ticket order",
+		usage:   `--seed SEED --ids FILE --take K`,
+		example: `cli consistent --seed 314159 --ids ids.txt --take 4`,
+		run:     runConsistent,
+	},
+	{
+		name:    "draw",
+		summary: "compute the draw of a folder's plan and tables (protocol §§2–7), or publish it into a ledger",
+		usage: `--dir DIR (--seed-dice DIGITS | --seed-hex HEX) [--view FILE] [--encoding ENC] [--strict]
+--dir DIR --ledger LEDGER --key PREFIX.key [--seed-dice DIGITS] [--reveal NAME=SECRET]... [--beacon-json FILE] [--view FILE] [--witness-key FILE]... [--at TIME] [--encoding ENC] [--strict]`,
+		example: `cli draw --dir testdata/dr1-county-7 --seed-dice "2023 7331 1281 5921 1123" --view view.json`,
+		run:     runDraw,
+	},
+	{
+		name:    "explain",
+		summary: "say in plain words why a premises (or an inspector for it) was or was not drawn",
+		usage:   `--dir DIR (--seed-dice DIGITS | --seed-hex HEX) --id ID [--inspector ID] [--encoding ENC] [--strict]`,
+		example: `cli explain --dir testdata/dr1-county-7 --seed-dice "2023 7331 1281 5921 1123" --id 91371727B23C6F5DAF`,
+		run:     runExplain,
+	},
+	{
+		name:    "keygen",
+		summary: "make a signing key pair: PREFIX.key (secret) and PREFIX.pub",
+		usage:   `--name NAME --out PREFIX`,
+		example: `cli keygen --name example.gov.cn/wjw --out agency`,
+		run:     runKeygen,
+	},
+	{
+		name:    "notice",
+		summary: "write the public notice (公示) of a ledger's draws and results as CSV",
+		usage:   `--ledger LEDGER --dir DIR --out FILE [--private]`,
+		example: `cli notice --ledger ledger --dir county --out notice.csv`,
+		run:     runNotice,
+	},
+	{
+		name:    "preflight",
+		summary: "check a folder's plan against its tables before the seed exists",
+		usage:   `--dir DIR [--check] [--encoding ENC] [--strict]`,
+		example: `cli preflight --dir testdata/dr1-county-12 --check`,
+		run:     runPreflight,
+	},
+	{
+		name:    "priority",
+		summary: "print a premises' priority under a draw key (protocol §4)",
+		usage:   `--key HEX --id ID`,
+		example: `cli priority --key 4730068ff4de32c7ada5bde673866566de11d35a2aa6ac15123ebc7fa4095956 --id 91371727B23C6F5DAF`,
+		run:     runPriority,
+	},
+	{
+		name:    "prove",
+		summary: "write one premises row and its inclusion proof, for the business's self-check",
+		usage:   `--dir DIR --id ID --row FILE --proof FILE`,
+		example: `cli prove --dir county --id 91371727HD841G735N --row row.json --proof proof.json`,
+		run:     runProve,
+	},
+	{
+		name:    "results",
+		summary: "publish inspection results (抽查结果公示) from a CSV file",
+		usage:   `--ledger LEDGER --key PREFIX.key --file RESULTS [--draw DIGEST] [--witness-key FILE]... [--at TIME]`,
+		example: `cli results --ledger ledger --key agency.key --file results.csv`,
+		run:     runResults,
+	},
+	{
+		name:    "rivest",
+		summary: "Rivest's sampler.py (2011): K picks from 1..N, one a line",
+		usage:   `--seed SEED --total N --count K [--unique]`,
+		example: `cli rivest --seed 1 --total 100 --count 5`,
+		run:     runRivest,
+	},
+	{
+		name:    "roots",
+		summary: "print the roots of a folder's tables (protocol §1)",
+		usage:   `--dir DIR [--encoding ENC] [--strict]`,
+		example: `cli roots --dir testdata/dr1-county-7`,
+		run:     runRoots,
+	},
+	{
+		name:    "selfcheck",
+		summary: "check whether one premises was rightly selected or not, from its row and proof",
+		usage:   `--ledger LEDGER --row FILE --proof FILE [--pub PREFIX.pub]...`,
+		example: `cli selfcheck --ledger ledger --row row.json --proof proof.json --pub agency.pub`,
+		run:     runSelfcheck,
+	},
+	{
+		name:    "verify",
+		summary: "verify a ledger: signatures, chain, seed timing, roots, replay of every draw and amendment",
+		usage:   `--ledger LEDGER --pub PREFIX.pub... [--dir DIR] [--calendar FILE] [--checkpoint FILE] [--at TIME]`,
+		example: `cli verify --ledger ledger --dir county --pub agency.pub`,
+		run:     runVerify,
+	},
+}
 
 // mismatchError reports a verification that found a difference (exit 1).
 type mismatchError struct{ msg string }
 
 func (e *mismatchError) Error() string { return e.msg }
 
-// usageError reports bad flags (exit 2, with the command's usage).
-type usageError struct {
-	msg      string
-	reported bool // the flag package has printed it and the usage already
-}
+// usageError reports bad flags or arguments (exit 2, with a pointer to
+// the command's help).
+type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
@@ -60,24 +178,43 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// run runs the command line args and returns the exit status. Help that
+// was asked for goes to stdout; errors go to stderr, once each, as
+// "NAME: message", and a usage error adds one line pointing to the
+// command's help rather than printing all of it.
 func run(args []string, stdout, stderr io.Writer) int {
-	slices.SortFunc(commands, func(a, b command) int { return strings.Compare(a.name, b.name) })
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		printHelp(stderr)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
-	}
-	i := slices.IndexFunc(commands, func(c command) bool { return c.name == args[0] })
-	if i < 0 {
-		fmt.Fprintf(stderr, "cli: unknown command %q\n\n", args[0])
+	if len(args) == 0 {
 		printHelp(stderr)
 		return 2
 	}
-	c := commands[i]
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		if len(args) == 1 || args[0] != "help" || args[1] == "help" {
+			printHelp(stdout)
+			return 0
+		}
+		c, ok := lookup(args[1])
+		if !ok {
+			fmt.Fprintf(stderr, "cli: unknown command %q\nrun \"cli help\" for the list of commands\n", args[1])
+			return 2
+		}
+		if len(args) > 2 {
+			fmt.Fprintf(stderr, "cli: help takes one command name, not %q\n", strings.Join(args[1:], " "))
+			return 2
+		}
+		printCommandHelp(stdout, c, newFlagSet(c))
+		return 0
+	}
+	c, ok := lookup(args[0])
+	if !ok {
+		fmt.Fprintf(stderr, "cli: unknown command %q\nrun \"cli help\" for the list of commands\n", args[0])
+		return 2
+	}
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	// The flag package would print its errors and the whole usage to
+	// fs.Output(); parse returns them instead and run prints them once.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	err := c.run(fs, args[1:], stdout)
 	var mm *mismatchError
 	var ue *usageError
@@ -85,15 +222,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case err == nil:
 		return 0
 	case errors.Is(err, flag.ErrHelp):
+		printCommandHelp(stdout, c, fs)
 		return 0
 	case errors.As(err, &mm):
 		fmt.Fprintf(stderr, "%s: %v\n", c.name, err)
 		return 1
 	case errors.As(err, &ue):
-		if !ue.reported {
-			fmt.Fprintf(stderr, "%s: %v\n", c.name, err)
-			fs.Usage()
-		}
+		fmt.Fprintf(stderr, "%s: %v\nrun \"cli %s -h\" for its usage\n", c.name, err, c.name)
 		return 2
 	default:
 		fmt.Fprintf(stderr, "%s: %v\n", c.name, err)
@@ -101,11 +236,198 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
+// lookup finds the command named name.
+func lookup(name string) (command, bool) {
+	i := slices.IndexFunc(commands, func(c command) bool { return c.name == name })
+	if i < 0 {
+		return command{}, false
+	}
+	return commands[i], true
+}
+
+// newFlagSet returns c's flags, defined by running c with -h (every
+// command defines its flags before parsing).
+func newFlagSet(c command) *flag.FlagSet {
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	c.run(fs, []string{"-h"}, io.Discard)
+	return fs
+}
+
+// printHelp writes the list of commands.
 func printHelp(w io.Writer) {
 	fmt.Fprintf(w, "usage: cli COMMAND [flags]\n\ncommands:\n")
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
+	fmt.Fprintf(w, "\n"+
+		"\"cli help COMMAND\" (or \"cli COMMAND -h\") says what a command does, which flags\n"+
+		"it requires, and shows an example.\n"+
+		"Exit status: 0 success, 1 a verification found a difference, 2 bad usage or input.\n")
+}
+
+// printCommandHelp writes what c does, its forms, the flags each form
+// requires, an example and every flag of fs.
+func printCommandHelp(w io.Writer, c command, fs *flag.FlagSet) {
+	forms := strings.Split(c.usage, "\n")
+	fmt.Fprintf(w, "cli %s: %s\n\nusage:\n", c.name, c.summary)
+	for _, f := range forms {
+		fmt.Fprintf(w, "  cli %s %s\n", c.name, f)
+	}
+	fmt.Fprintln(w)
+	args := map[string]string{}
+	for i, f := range forms {
+		syn := parseSynopsis(f)
+		for _, sf := range syn.flags {
+			if sf.arg != "" {
+				args[sf.name] = sf.arg
+			}
+		}
+		label := "required:"
+		if i > 0 {
+			label = "      or:"
+		}
+		fmt.Fprintf(w, "%s %s\n", label, syn.required)
+	}
+	fmt.Fprintf(w, "(flags in [ ] are optional; FLAG ARG... may be repeated)\n\nexample:\n  %s\n", c.example)
+	header := false
+	fs.VisitAll(func(f *flag.Flag) {
+		if !header {
+			fmt.Fprintf(w, "\nflags:\n")
+			header = true
+		}
+		name := "--" + f.Name
+		if a := args[f.Name]; a != "" {
+			name += " " + a
+		}
+		fmt.Fprintf(w, "  %s\n    \t%s", name, f.Usage)
+		switch f.DefValue {
+		case "", "0", "false":
+		default:
+			fmt.Fprintf(w, " (default %q)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
+}
+
+// A synopsis is one form of a command's usage, parsed.
+type synopsis struct {
+	flags    []synopsisFlag // every flag named, in order
+	must     []string       // the flags the form requires
+	oneOf    [][]string     // groups of flags of which the form requires one
+	required string         // what the form requires, in words
+}
+
+type synopsisFlag struct {
+	name string // without the dashes
+	arg  string // the name of its argument; empty for a boolean flag
+}
+
+// parseSynopsis reads one form of a command's usage (see
+// command.usage).
+func parseSynopsis(form string) synopsis {
+	var s synopsis
+	var required, group []string
+	square, paren := 0, 0
+	inGroup := false
+	last := -1 // the flag that may take the next word as its argument
+	for _, tok := range splitWords(form) {
+		for strings.HasPrefix(tok, "[") {
+			square++
+			tok = tok[1:]
+		}
+		for strings.HasPrefix(tok, "(") {
+			if square == 0 && paren == 0 {
+				inGroup, group = true, nil
+			}
+			paren++
+			tok = tok[1:]
+		}
+		core := tok
+		if !strings.HasPrefix(core, `"`) {
+			core = strings.TrimRight(tok, "]).")
+		}
+		suffix := tok[len(core):]
+		switch {
+		case core == "|":
+			last = -1
+		case strings.HasPrefix(core, "--"):
+			s.flags = append(s.flags, synopsisFlag{name: core[2:]})
+			last = len(s.flags) - 1
+			switch {
+			case square > 0:
+			case inGroup:
+				group = append(group, core)
+			default:
+				required = append(required, core)
+				s.must = append(s.must, core)
+			}
+		case core != "" && last >= 0:
+			s.flags[last].arg = core
+			last = -1
+		}
+		for i, r := range suffix {
+			switch r {
+			case ']':
+				square--
+			case ')':
+				paren--
+				if paren == 0 && square == 0 && inGroup {
+					inGroup = false
+					s.oneOf = append(s.oneOf, group)
+					if strings.HasPrefix(suffix[i+1:], "...") {
+						required = append(required, "at least one of "+orList(group))
+					} else {
+						required = append(required, "one of "+orList(group))
+					}
+				}
+			}
+		}
+	}
+	switch len(required) {
+	case 0:
+		s.required = "nothing"
+	case 1:
+		s.required = required[0]
+	default:
+		s.required = strings.Join(required[:len(required)-1], ", ") + " and " + required[len(required)-1]
+	}
+	return s
+}
+
+// orList writes "a", "a or b", "a, b or c".
+func orList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
+
+// splitWords splits a usage form at spaces, keeping a double-quoted
+// argument name ("WHEN, WHERE") as one word.
+func splitWords(s string) []string {
+	var words []string
+	var b strings.Builder
+	quoted := false
+	for _, r := range s {
+		switch {
+		case r == '"':
+			quoted = !quoted
+			b.WriteRune(r)
+		case r == ' ' && !quoted:
+			if b.Len() > 0 {
+				words = append(words, b.String())
+				b.Reset()
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() > 0 {
+		words = append(words, b.String())
+	}
+	return words
 }
 
 // parse parses flags and rejects stray arguments.
@@ -114,7 +436,13 @@ func parse(fs *flag.FlagSet, args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return &usageError{msg: err.Error(), reported: true}
+		// The flag package names flags with one dash; these docs and
+		// messages use two.
+		msg := err.Error()
+		for _, p := range []string{"not defined: -", "for flag -", "an argument: -"} {
+			msg = strings.Replace(msg, p, p+"-", 1)
+		}
+		return &usageError{msg: msg}
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
