@@ -21,9 +21,12 @@ import (
 //
 //  1. an entry of the column-mapping file (Options.Columns) for the
 //     table and header;
-//  2. the built-in table of the table's kind (see [BuiltinColumns]);
-//  3. the header itself, as before: a header that is not in either is
-//     the attribute's name (and must be a valid one).
+//  2. the built-in table of the table's kind (see [BuiltinColumns]),
+//     unless a column is named "id": such a header is in the protocol's
+//     own form (as [WriteCSV] writes it) and is read as it is, so that a
+//     canonical file always reads back to the same table;
+//  3. the header itself: a header that is not mapped is the attribute's
+//     name (and must be a valid one).
 //
 // Headers are looked up with surrounding spaces (U+0020, U+3000) removed;
 // a header kept as is keeps them (and is then an error). A mapping to
@@ -32,11 +35,9 @@ import (
 // naming both. Every header that a mapping renamed or dropped is reported
 // in the table's [TableReport].
 //
-// The built-in table is part of the rules by which a file's root is
-// computed: its entries are never changed or removed, so that a folder
-// keeps its roots. A file whose Chinese header should stay the attribute's
-// name (an attribute named 单位名称) says so with an entry mapping the
-// header to itself.
+// The built-in table is part of the rules by which an exported file's
+// root is computed: its entries are never changed or removed, so that a
+// folder keeps its roots.
 
 // DropColumn is the attribute a column is mapped to when it is to be left
 // out of the table (a serial number, a column of personal data the
@@ -349,7 +350,7 @@ func (c ColumnReport) Mapped() bool { return c.Source != "" }
 func mapHeader(kind Kind, header []string, cm *ColumnMap, bad func(col int, field, value string, err error)) (names []string, cols []ColumnReport, idCol int) {
 	names = make([]string, len(header))
 	cols = make([]ColumnReport, len(header))
-	builtin := builtinLookup[kind]
+	builtin := builtinFor(kind, header)
 	var file map[string]columnEntry
 	if cm != nil {
 		file = cm.entries[kind]
@@ -400,6 +401,15 @@ func mapHeader(kind Kind, header []string, cm *ColumnMap, bad func(col int, fiel
 	return names, cols, idCol
 }
 
+// builtinFor returns the built-in table that applies to a header: the
+// kind's, or none when a column is named id.
+func builtinFor(kind Kind, header []string) map[string]string {
+	if slices.ContainsFunc(header, func(h string) bool { return trimHeader(h) == "id" }) {
+		return nil
+	}
+	return builtinLookup[kind]
+}
+
 // noIDError is the error of a header without an id column.
 func noIDError(kind Kind) error {
 	var ids []string
@@ -419,7 +429,7 @@ func noIDError(kind Kind) error {
 // headerNeedsMapping reports whether any header of a file would be
 // renamed or dropped (the CSV fast path reads only files that need none).
 func headerNeedsMapping(kind Kind, header []string, cm *ColumnMap) bool {
-	builtin := builtinLookup[kind]
+	builtin := builtinFor(kind, header)
 	for _, h := range header {
 		t := trimHeader(h)
 		if _, ok := builtin[t]; ok {
