@@ -413,12 +413,11 @@ func builtinFor(kind Kind, header []string) map[string]string {
 // noIDError is the error of a header without an id column.
 func noIDError(kind Kind) error {
 	var ids []string
-	for h, a := range builtinLookup[kind] {
-		if a == "id" {
-			ids = append(ids, h)
+	for _, a := range builtinColumns[kind] {
+		if a.name == "id" {
+			ids = append(ids, a.headers...)
 		}
 	}
-	slices.Sort(ids)
 	if len(ids) > 3 {
 		ids = append(ids[:3], "…")
 	}

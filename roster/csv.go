@@ -45,7 +45,7 @@ func readCSVSlow(data []byte, kind Kind, opt Options) (*Table, error) {
 	s.run(c.yield)
 	t, err := c.table(kind, s.header)
 	if err != nil {
-		return nil, err
+		return nil, s.annotateAll(err)
 	}
 	t.source = &tableSource{format: "csv", encoding: opt.Encoding, columns: s.cols, dates: s.dates}
 	return t, nil
@@ -220,6 +220,20 @@ func (s *csvScanner) errorf(line, col int, field, value string, err error) *RowE
 	e := &RowError{File: s.opt.File, Line: line, Column: col, Field: field, Value: value, Err: err}
 	s.annotate(e)
 	return e
+}
+
+// annotateAll annotates the errors of the table built from the scan
+// (duplicate ids), which the scanner did not make.
+func (s *csvScanner) annotateAll(err error) error {
+	var l *ErrorList
+	if errors.As(err, &l) {
+		for _, e := range l.Errs {
+			if e.File == s.opt.File {
+				s.annotate(e)
+			}
+		}
+	}
+	return err
 }
 
 // annotate adds the sheet, and the header of the column when a mapping

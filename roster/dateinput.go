@@ -43,7 +43,7 @@ func ParseInputDate(s string) (Date, error) {
 	if hasClock {
 		if !midnight(clock) {
 			if strings.Contains(clock, ":") {
-				return bad("has a time of day other than midnight")
+				return 0, fmt.Errorf("%w: %q has a time of day other than midnight (the protocol's dates are calendar days)", ErrBadDate, s)
 			}
 			return bad("is not a date")
 		}
@@ -155,8 +155,14 @@ var (
 // system), 60 in the 1900 system (the 1900-02-29 that Excel counts), and
 // past 9999-12-31 are errors.
 func ExcelSerialDate(text string, date1904 bool) (day Date, seconds int, err error) {
-	r, ok := new(big.Rat).SetString(text)
-	if !ok || strings.ContainsAny(text, "/ ") {
+	// plainDecimal bounds the exponent, so that big.Rat never builds a
+	// huge number from a short text.
+	plain, _, ok := plainDecimal(text)
+	if !ok {
+		return 0, 0, fmt.Errorf("%w: %q is not a number", ErrBadDate, text)
+	}
+	r, ok := new(big.Rat).SetString(plain)
+	if !ok {
 		return 0, 0, fmt.Errorf("%w: %q is not a number", ErrBadDate, text)
 	}
 	// Whole days and the fraction's seconds, rounded half up.

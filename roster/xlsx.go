@@ -108,7 +108,7 @@ func (x *xlsxReader) read() (*Table, error) {
 	}
 	headerRow := slices.IndexFunc(rows, func(r []string) bool { return slices.ContainsFunc(r, func(c string) bool { return c != "" }) })
 	if headerRow < 0 {
-		return nil, x.fail(0, 0, "", "", fmt.Errorf("%w: sheet %s is empty: no header row", ErrSyntax, x.sheet))
+		return nil, x.fail(0, 0, "", "", fmt.Errorf("%w: no header row (the sheet is empty)", ErrSyntax))
 	}
 	if err := x.checkMerged(headerRow + 1); err != nil {
 		return nil, err
@@ -193,7 +193,7 @@ func (x *xlsxReader) read() (*Table, error) {
 	}
 	t, err := c.table(x.kind, s.header)
 	if err != nil {
-		return nil, err
+		return nil, s.annotateAll(err)
 	}
 	t.source = &tableSource{format: "xlsx", sheet: x.sheet, columns: s.cols, dates: dates + s.dates}
 	return t, nil
