@@ -132,7 +132,10 @@ func (r LoadReport) WriteSummary(w io.Writer, maxWarnings int) error {
 			}
 		}
 		fmt.Fprintf(&b, ", %d rows", t.Rows)
-		if t.Dates > 0 {
+		switch {
+		case t.Dates == 1:
+			b.WriteString(", 1 date read as YYYY-MM-DD")
+		case t.Dates > 1:
 			fmt.Fprintf(&b, ", %d dates read as YYYY-MM-DD", t.Dates)
 		}
 		b.WriteByte('\n')

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -17,11 +18,19 @@ import (
 type tableFlags struct {
 	encoding string
 	strict   bool
+	sheet    string
+	columns  string
+	// stderr receives the load summary (mapped headers, warnings); nil
+	// means os.Stderr.
+	stderr io.Writer
 }
 
 func (f *tableFlags) define(fs *flag.FlagSet) {
-	fs.StringVar(&f.encoding, "encoding", "auto", "encoding of the CSV files: auto, utf-8 or gbk")
-	fs.BoolVar(&f.strict, "strict", false, "treat a bad unified social credit code as an error, not a warning")
+	fs.StringVar(&f.encoding, "encoding", "auto", "encoding of the CSV files: auto, utf-8 or gbk (GBK is read as GB18030)")
+	fs.BoolVar(&f.strict, "strict", false, "treat a warning (a bad unified social credit code check character) as an error")
+	fs.StringVar(&f.sheet, "sheet", "", "the sheet of .xlsx tables to read (default: the first)")
+	fs.StringVar(&f.columns, "columns", "", "a column-mapping `FILE` (CSV: table,header,attribute) for headers the built-in table does not know")
+	f.stderr = fs.Output()
 }
 
 func (f tableFlags) options() (roster.Options, error) {
@@ -32,7 +41,29 @@ func (f tableFlags) options() (roster.Options, error) {
 			return roster.Options{}, usagef("%v", err)
 		}
 	}
-	return roster.Options{Encoding: enc, Strict: f.strict}, nil
+	opt := roster.Options{Encoding: enc, Strict: f.strict, Sheet: f.sheet}
+	if f.columns != "" {
+		m, err := roster.LoadColumnMap(f.columns)
+		if err != nil {
+			return roster.Options{}, fmt.Errorf("--columns: %w", err)
+		}
+		opt.Columns = m
+	}
+	return opt, nil
+}
+
+// maxWarnings is how many warnings a command prints; the load summary
+// counts the rest.
+const maxWarnings = 50
+
+// report prints what loading the tables did that a person should see:
+// headers mapped, sheets and encodings read, warnings.
+func (f tableFlags) report(set *roster.Set) {
+	w := f.stderr
+	if w == nil {
+		w = os.Stderr
+	}
+	set.Report().WriteSummary(w, maxWarnings)
 }
 
 // loadSet reads the tables of a draw folder.
@@ -41,7 +72,12 @@ func loadSet(dir string, f tableFlags) (*roster.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	return roster.LoadDir(dir, opt)
+	set, err := roster.LoadDir(dir, opt)
+	if err != nil {
+		return nil, err
+	}
+	f.report(set)
+	return set, nil
 }
 
 // loadDir reads a draw folder's plan and tables.
@@ -58,6 +94,7 @@ func loadDir(dir string, f tableFlags) (*random.Plan, *roster.Set, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	f.report(set)
 	return plan, set, nil
 }
 
