@@ -43,7 +43,12 @@ func readCSVSlow(data []byte, kind Kind, opt Options) (*Table, error) {
 	s := newCSVScanner(bytes.NewReader(data), kind, c.opt)
 	s.intern = map[string]string{}
 	s.run(c.yield)
-	return c.table(kind, s.header)
+	t, err := c.table(kind, s.header)
+	if err != nil {
+		return nil, s.annotateAll(err)
+	}
+	t.source = &tableSource{format: "csv", encoding: opt.Encoding, columns: s.cols, dates: s.dates}
+	return t, nil
 }
 
 // readAll reads r to the end, into a buffer of the file's size when r
@@ -134,13 +139,23 @@ func ScanCSV(r io.Reader, kind Kind, opt Options) iter.Seq2[Row, error] {
 }
 
 type csvScanner struct {
-	r      io.Reader
-	kind   Kind
-	opt    Options
-	check  checker
-	header []string
-	idCol  int // -1 when none
-	gbk    *gbkReader
+	r     io.Reader
+	kind  Kind
+	opt   Options
+	check checker
+	// header is the attribute name of each column ("" for a column left
+	// out), sources the header as the file has it; cols says what
+	// mapping made one of the other.
+	header  []string
+	sources []string
+	cols    []ColumnReport
+	idCol   int // -1 when none
+	gbk     *gbkReader
+	// sheet is the worksheet of an .xlsx input, for error messages.
+	sheet string
+	// dates counts the date values read from another form than
+	// YYYY-MM-DD.
+	dates int
 
 	// attrs is a chunk of attributes that the rows' Attrs are cut from,
 	// so that a row costs no allocation of its own.
@@ -192,7 +207,7 @@ const attrChunk = 4096
 
 func newCSVScanner(r io.Reader, kind Kind, opt Options) *csvScanner {
 	s := &csvScanner{r: r, kind: kind, opt: opt, idCol: -1}
-	s.check = checker{kind: kind, opt: opt, column: s.column, owned: true}
+	s.check = checker{kind: kind, opt: opt, column: s.column, owned: true, inputDates: true, dates: &s.dates, annotate: s.annotate}
 	s.report = func(e *RowError, warn bool) {
 		if !warn {
 			s.errs = append(s.errs, e)
@@ -202,7 +217,32 @@ func newCSVScanner(r io.Reader, kind Kind, opt Options) *csvScanner {
 }
 
 func (s *csvScanner) errorf(line, col int, field, value string, err error) *RowError {
-	return &RowError{File: s.opt.File, Line: line, Column: col, Field: field, Value: value, Err: err}
+	e := &RowError{File: s.opt.File, Line: line, Column: col, Field: field, Value: value, Err: err}
+	s.annotate(e)
+	return e
+}
+
+// annotateAll annotates the errors of the table built from the scan
+// (duplicate ids), which the scanner did not make.
+func (s *csvScanner) annotateAll(err error) error {
+	var l *ErrorList
+	if errors.As(err, &l) {
+		for _, e := range l.Errs {
+			if e.File == s.opt.File {
+				s.annotate(e)
+			}
+		}
+	}
+	return err
+}
+
+// annotate adds the sheet, and the header of the column when a mapping
+// made it the field, to an error about this input.
+func (s *csvScanner) annotate(e *RowError) {
+	e.Sheet = s.sheet
+	if e.Column > 0 && e.Column <= len(s.sources) && e.Field != "" && s.sources[e.Column-1] != e.Field {
+		e.Header = s.sources[e.Column-1]
+	}
 }
 
 // source strips a byte order mark, settles the encoding and returns the
@@ -272,8 +312,7 @@ func (s *csvScanner) run(yield func(Row, error) bool) {
 		yield(Row{}, s.readError(err, nil))
 		return
 	}
-	s.header = append([]string(nil), header...)
-	if !s.checkHeader(cr, yield) {
+	if !s.checkHeader(header, func(i int) int { line, _ := cr.FieldPos(i); return line }, yield) {
 		return
 	}
 	for {
@@ -326,40 +365,32 @@ func isFieldCount(err error) bool {
 	return errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount)
 }
 
-// checkHeader checks the column names; false means the scan is over.
-func (s *csvScanner) checkHeader(cr *csv.Reader, yield func(Row, error) bool) bool {
-	last, _ := cr.FieldPos(len(s.header) - 1)
-	hit, stop := s.undecodable(1, last, yield)
-	if stop || hit {
+// checkHeader maps the header's names to attributes (see [ColumnMap])
+// and checks them; line gives the line of a header field. False means the
+// scan is over.
+func (s *csvScanner) checkHeader(header []string, line func(i int) int, yield func(Row, error) bool) bool {
+	if s.gbk != nil {
+		hit, stop := s.undecodable(1, line(len(header)-1), yield)
+		if stop || hit {
+			return false
+		}
+	}
+	s.sources = append([]string(nil), header...)
+	ok, more := true, true
+	var names []string
+	names, s.cols, s.idCol = mapHeader(s.kind, s.sources, s.opt.Columns, func(i int, field, value string, err error) {
+		ok = false
+		if more {
+			more = yield(Row{}, s.errorf(line(i), i+1, field, value, err))
+		}
+	})
+	s.header = names
+	if !more {
 		return false
 	}
-	ok := true
-	bad := func(e *RowError) bool {
-		ok = false
-		return yield(Row{}, e)
-	}
-	seen := make(map[string]int, len(s.header))
-	for i, name := range s.header {
-		line, _ := cr.FieldPos(i)
-		if err := ValidName(name); err != nil {
-			if !bad(s.errorf(line, i+1, name, name, fmt.Errorf("column name: %w", err))) {
-				return false
-			}
-			continue
-		}
-		if j, dup := seen[name]; dup {
-			if !bad(s.errorf(line, i+1, name, name, fmt.Errorf("%w: column name repeats column %d", ErrBadName, j+1))) {
-				return false
-			}
-			continue
-		}
-		seen[name] = i
-		if name == "id" {
-			s.idCol = i
-		}
-	}
 	if s.idCol < 0 && s.kind != KindConflicts {
-		bad(s.errorf(1, 0, "id", strings.Join(s.header, ","), fmt.Errorf("%w: the header has no id column", ErrMissingField)))
+		yield(Row{}, s.errorf(line(0), 0, "id", strings.Join(s.sources, ","), noIDError(s.kind)))
+		return false
 	}
 	return ok
 }
@@ -392,7 +423,7 @@ func (s *csvScanner) row(line int, rec []string, yield func(Row, error) bool) bo
 	for i, v := range rec {
 		if i == s.idCol {
 			r.ID = v
-		} else if v != "" {
+		} else if v != "" && s.header[i] != "" {
 			r.Attrs = append(r.Attrs, Attr{s.header[i], v})
 		}
 	}

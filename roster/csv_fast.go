@@ -73,8 +73,8 @@ func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool)
 	}
 	header := splitHeader(head)
 	idCol, order, ok := checkFastHeader(header, kind)
-	if !ok {
-		return nil, false
+	if !ok || headerNeedsMapping(kind, header, opt.Columns) {
+		return nil, false // the slow path maps the header
 	}
 
 	// Chunks of about equal size, each ending just after a newline (or
@@ -115,6 +115,7 @@ func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool)
 	// (empty lines leave holes, closed up below).
 	rows := make([]Row, starts[n])
 	counts := make([]int, n)
+	dates := make([]int, n)
 	warns := make([][]*RowError, n)
 	var failed atomic.Bool
 	parallel(n, func(k int) {
@@ -153,6 +154,7 @@ func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool)
 			slices.SortFunc(out[:m], compareRowsLines)
 		}
 		counts[k] = m
+		dates[k] = w.s.dates
 		warns[k] = w.warns
 	})
 	if failed.Load() {
@@ -176,6 +178,14 @@ func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool)
 	if err != nil {
 		return nil, false // duplicate ids
 	}
+	src := &tableSource{format: "csv", encoding: EncodingUTF8, columns: make([]ColumnReport, len(header))}
+	for i, h := range header {
+		src.columns[i] = ColumnReport{Column: i + 1, Header: h, Name: h}
+	}
+	for _, d := range dates {
+		src.dates += d
+	}
+	t.source = src
 	// Warnings reach Options.Warn only now that the table stands, so
 	// that a decline does not report them twice.
 	if opt.Warn != nil {

@@ -78,7 +78,7 @@ func TestReadCSVBadFiles(t *testing.T) {
 		{"bare quote", KindPremises, "id,name\nA1,x\"y\n", Options{}, want{ErrSyntax, 2, 0, "", ""}},
 		{"unterminated quote", KindPremises, "id,name\nA1,\"xy\n", Options{}, want{ErrSyntax, 2, 0, "", ""}},
 		{"bad date", KindHistory, "id,premises,date\nH1,P1,2026-02-30\n", Options{}, want{ErrBadDate, 2, 3, "date", "2026-02-30"}},
-		{"date not YYYY-MM-DD", KindInspectors, "id,credential_expires\nI1,2026/01/31\n", Options{}, want{ErrBadDate, 2, 2, "credential_expires", "2026/01/31"}},
+		{"date not YYYY-MM-DD", KindInspectors, "id,credential_expires\nI1,31/01/2026\n", Options{}, want{ErrBadDate, 2, 2, "credential_expires", "31/01/2026"}},
 		{"missing date", KindHistory, "id,premises,date\nH1,P1,\n", Options{}, want{ErrMissingField, 2, 3, "date", ""}},
 		{"conflict without premises", KindConflicts, "inspector,premises\nI1,\n", Options{}, want{ErrMissingField, 2, 2, "premises", ""}},
 		{"bad capacity", KindInspectors, "id,capacity\nI1,03\n", Options{}, want{ErrBadNumber, 2, 2, "capacity", "03"}},
@@ -191,7 +191,7 @@ func TestReadCSVCollectsErrors(t *testing.T) {
 		"H2,x,P1,2026-13-01\n" + // bad date
 		",x,P1,2026-01-01\n" + // empty id
 		"H4,x,P1\n" + // too few fields
-		"H5,a\x01b,P1,2026-1-1\n" + // control character and bad date
+		"H5,a\x01b,P1,26-1-1\n" + // control character and bad date
 		"H1,x,P1,2026-01-02\n" // duplicate
 	_, err := ReadCSV(strings.NewReader(in), KindHistory, Options{File: "h.csv"})
 	var l *ErrorList
@@ -212,7 +212,7 @@ func TestReadCSVCollectsErrors(t *testing.T) {
 		{ErrBadName, 4, 1, "id", ""},
 		{ErrFieldCount, 5, 4, "date", ""},
 		{ErrBadValue, 6, 2, "name", "a\x01b"},
-		{ErrBadDate, 6, 4, "date", "2026-1-1"},
+		{ErrBadDate, 6, 4, "date", "26-1-1"},
 		{ErrDuplicateID, 7, 1, "id", "H1"},
 	}, got)
 	require.Equal(t, 0, l.Omitted)

@@ -3,6 +3,7 @@ package roster
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -21,16 +22,26 @@ var (
 	ErrEncoding     = errors.New("bad text encoding")
 	ErrSyntax       = errors.New("malformed file")
 	ErrOrder        = errors.New("rows not in ascending id order")
+	ErrMergedCell   = errors.New("merged") // cells of a worksheet
+
+	ErrColumnMap = errors.New("bad column mapping")
 )
 
 // RowError says where in an input a value was rejected. Line and Column
 // are 1-based; 0 means unknown (a row built in Go has no line). Field is
 // the attribute name and Value the offending value as read.
+//
+// In a worksheet (.xlsx), Sheet names the sheet, Line is the row number
+// and Column the column number, and the error reads them as a cell
+// ("sheet 名录: cell C5"). Header is the column's header as the file has
+// it, when a column mapping made it Field (统一社会信用代码 read as id).
 type RowError struct {
 	File   string
+	Sheet  string
 	Line   int
 	Column int
 	Field  string
+	Header string
 	Value  string
 	Err    error
 }
@@ -42,7 +53,18 @@ func (e *RowError) Error() string {
 	} else {
 		b.WriteString("<input>")
 	}
-	if e.Line > 0 {
+	switch {
+	case e.Sheet != "":
+		fmt.Fprintf(&b, ": sheet %s", e.Sheet)
+		switch {
+		case e.Line > 0 && e.Column > 0:
+			fmt.Fprintf(&b, ": cell %s%d", ColumnLetters(e.Column), e.Line)
+		case e.Line > 0:
+			fmt.Fprintf(&b, ": row %d", e.Line)
+		case e.Column > 0:
+			fmt.Fprintf(&b, ": column %s", ColumnLetters(e.Column))
+		}
+	case e.Line > 0:
 		fmt.Fprintf(&b, ":%d", e.Line)
 		if e.Column > 0 {
 			fmt.Fprintf(&b, ":%d", e.Column)
@@ -51,6 +73,9 @@ func (e *RowError) Error() string {
 	b.WriteString(": ")
 	if e.Field != "" {
 		fmt.Fprintf(&b, "field %q ", e.Field)
+		if e.Header != "" && e.Header != e.Field {
+			fmt.Fprintf(&b, "(column %q) ", e.Header)
+		}
 	}
 	if e.Field != "" || e.Value != "" {
 		fmt.Fprintf(&b, "value %q: ", truncate(e.Value, 80))
@@ -60,6 +85,19 @@ func (e *RowError) Error() string {
 }
 
 func (e *RowError) Unwrap() error { return e.Err }
+
+// ColumnLetters returns the spreadsheet name of the 1-based column n: A,
+// B, …, Z, AA, AB, …; "" when n < 1.
+func ColumnLetters(n int) string {
+	var b []byte
+	for n > 0 {
+		n--
+		b = append(b, byte('A'+n%26))
+		n /= 26
+	}
+	slices.Reverse(b)
+	return string(b)
+}
 
 func truncate(s string, n int) string {
 	if len(s) <= n {

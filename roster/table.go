@@ -92,6 +92,13 @@ type Options struct {
 	// protocol v2 (see [NewSetV2]); [LoadDir] gives it to the set. v1
 	// ignores it.
 	Commitment Commitment
+	// Sheet names the worksheet of .xlsx input; "" reads the first one
+	// (see [ReadXLSX]).
+	Sheet string
+	// Columns maps column headers of CSV and .xlsx input to attribute
+	// names, beside the built-in table (see [ColumnMap]); nil maps only
+	// with the built-in table.
+	Columns *ColumnMap
 }
 
 // Table is one validated table: rows in ascending order of id bytes, each
@@ -111,6 +118,8 @@ type Table struct {
 
 	// proto is the protocol the table was read under.
 	proto Protocol
+	// source says how a CSV or .xlsx file was read (nil otherwise).
+	source *tableSource
 
 	rootOnce sync.Once
 	root     Hash
@@ -229,12 +238,23 @@ type checker struct {
 	// names come from a checked header, in order; only the rules that
 	// do not look at the text itself are left to check.
 	plain bool
+	// inputDates: the rows come from an agency's file (CSV, .xlsx), whose
+	// date attributes are read with ParseInputDate and stored as
+	// YYYY-MM-DD; dates, when set, counts the values so rewritten.
+	inputDates bool
+	dates      *int
+	// annotate, when set, adds what the checker does not know (the
+	// sheet, the header) to each error.
+	annotate func(*RowError)
 }
 
 func (c checker) errorf(r Row, field, value string, err error) *RowError {
 	e := &RowError{File: c.opt.File, Line: r.Line, Field: field, Value: value, Err: err}
 	if c.column != nil {
 		e.Column = c.column(field)
+	}
+	if c.annotate != nil {
+		c.annotate(e)
 	}
 	return e
 }
@@ -271,6 +291,9 @@ func (c checker) check(r Row, report func(e *RowError, warn bool)) (_ Row, bad b
 		}
 	} else {
 		r.Attrs = c.checkAttrs(r.Attrs, fail)
+	}
+	if c.inputDates {
+		c.inputDate(r.Attrs)
 	}
 	c.checkKind(r, fail, func(field, value string, err error) {
 		e := c.errorf(r, field, value, err)
@@ -340,6 +363,27 @@ func (c checker) canonical(a *Attr, fail func(field, value string, err error)) b
 	return true
 }
 
+// inputDate rewrites the date attributes of attrs that ParseInputDate
+// reads but are not YYYY-MM-DD as YYYY-MM-DD, in place (the checker owns
+// the row's attributes); checkKind reports those it cannot read.
+func (c checker) inputDate(attrs []Attr) {
+	for i := range attrs {
+		a := &attrs[i]
+		if !c.kind.isDateAttr(a.Name) {
+			continue
+		}
+		if _, err := ParseDate(a.Value); err == nil {
+			continue
+		}
+		if d, err := ParseInputDate(a.Value); err == nil {
+			a.Value = d.String()
+			if c.dates != nil {
+				*c.dates++
+			}
+		}
+	}
+}
+
 // checkKind applies the rules of the table's kind to a row whose
 // attributes are already valid text.
 func (c checker) checkKind(r Row, fail, warn func(field, value string, err error)) {
@@ -352,6 +396,9 @@ func (c checker) checkKind(r Row, fail, warn func(field, value string, err error
 			return
 		}
 		if _, err := ParseDate(v); err != nil {
+			if c.inputDates {
+				_, err = ParseInputDate(v) // its error lists the forms
+			}
 			fail(name, v, err)
 		}
 	}

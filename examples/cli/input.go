@@ -6,8 +6,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/doublerandom/doublerandom/random"
 	"github.com/doublerandom/doublerandom/roster"
@@ -17,11 +19,34 @@ import (
 type tableFlags struct {
 	encoding string
 	strict   bool
+	sheet    string
+	columns  string
+	// stderr receives the load summary (mapped headers, warnings); nil
+	// means os.Stderr.
+	stderr io.Writer
 }
 
 func (f *tableFlags) define(fs *flag.FlagSet) {
-	fs.StringVar(&f.encoding, "encoding", "auto", "encoding of the CSV files: auto, utf-8 or gbk")
-	fs.BoolVar(&f.strict, "strict", false, "treat a bad unified social credit code as an error, not a warning")
+	fs.StringVar(&f.encoding, "encoding", "auto", "encoding of the CSV files: auto, utf-8 or gbk (GBK is read as GB18030)")
+	fs.BoolVar(&f.strict, "strict", false, "treat a warning (a bad unified social credit code check character) as an error")
+	fs.StringVar(&f.sheet, "sheet", "", "the sheet of .xlsx tables to read (default: the first)")
+	fs.StringVar(&f.columns, "columns", "", "a column-mapping `FILE` (CSV: table,header,attribute) for headers the built-in table does not know")
+	f.stderr = stderrFor(fs)
+}
+
+// stderrs holds the standard error of each running command's flag set
+// (run sets it), for what a command prints beside its output, such as
+// the load summary. The flag set's own output is discarded: run prints
+// errors itself, once.
+var stderrs sync.Map // *flag.FlagSet → io.Writer
+
+// stderrFor returns the standard error of the command parsing fs;
+// os.Stderr when run did not set one.
+func stderrFor(fs *flag.FlagSet) io.Writer {
+	if w, ok := stderrs.Load(fs); ok {
+		return w.(io.Writer)
+	}
+	return os.Stderr
 }
 
 func (f tableFlags) options() (roster.Options, error) {
@@ -32,7 +57,29 @@ func (f tableFlags) options() (roster.Options, error) {
 			return roster.Options{}, usagef("%v", err)
 		}
 	}
-	return roster.Options{Encoding: enc, Strict: f.strict}, nil
+	opt := roster.Options{Encoding: enc, Strict: f.strict, Sheet: f.sheet}
+	if f.columns != "" {
+		m, err := roster.LoadColumnMap(f.columns)
+		if err != nil {
+			return roster.Options{}, fmt.Errorf("--columns: %w", err)
+		}
+		opt.Columns = m
+	}
+	return opt, nil
+}
+
+// maxWarnings is how many warnings a command prints; the load summary
+// counts the rest.
+const maxWarnings = 50
+
+// report prints what loading the tables did that a person should see:
+// headers mapped, sheets and encodings read, warnings.
+func (f tableFlags) report(set *roster.Set) {
+	w := f.stderr
+	if w == nil {
+		w = os.Stderr
+	}
+	set.Report().WriteSummary(w, maxWarnings)
 }
 
 // loadSet reads the tables of a draw folder.
@@ -41,7 +88,12 @@ func loadSet(dir string, f tableFlags) (*roster.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	return roster.LoadDir(dir, opt)
+	set, err := roster.LoadDir(dir, opt)
+	if err != nil {
+		return nil, err
+	}
+	f.report(set)
+	return set, nil
 }
 
 // loadDir reads a draw folder's plan and tables.
@@ -58,6 +110,7 @@ func loadDir(dir string, f tableFlags) (*random.Plan, *roster.Set, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	f.report(set)
 	return plan, set, nil
 }
 

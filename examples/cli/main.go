@@ -75,15 +75,15 @@ var commands = []command{
 	{
 		name:    "draw",
 		summary: "compute the draw of a folder's plan and tables (protocol §§2–7), or publish it into a ledger",
-		usage: `--dir DIR (--seed-dice DIGITS | --seed-hex HEX) [--view FILE] [--encoding ENC] [--strict]
---dir DIR --ledger LEDGER --key PREFIX.key [--seed-dice DIGITS] [--reveal NAME=SECRET]... [--beacon-json FILE] [--view FILE] [--witness-key FILE]... [--at TIME] [--encoding ENC] [--strict]`,
+		usage: `--dir DIR (--seed-dice DIGITS | --seed-hex HEX) [--view FILE] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]
+--dir DIR --ledger LEDGER --key PREFIX.key [--seed-dice DIGITS] [--reveal NAME=SECRET]... [--beacon-json FILE] [--view FILE] [--witness-key FILE]... [--at TIME] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]`,
 		example: `cli draw --dir testdata/dr1-county-7 --seed-dice "2023 7331 1281 5921 1123" --view view.json`,
 		run:     runDraw,
 	},
 	{
 		name:    "explain",
 		summary: "say in plain words why a premises (or an inspector for it) was or was not drawn",
-		usage:   `--dir DIR (--seed-dice DIGITS | --seed-hex HEX) --id ID [--inspector ID] [--encoding ENC] [--strict]`,
+		usage:   `--dir DIR (--seed-dice DIGITS | --seed-hex HEX) --id ID [--inspector ID] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]`,
 		example: `cli explain --dir testdata/dr1-county-7 --seed-dice "2023 7331 1281 5921 1123" --id 91371727B23C6F5DAF`,
 		run:     runExplain,
 	},
@@ -104,7 +104,7 @@ var commands = []command{
 	{
 		name:    "preflight",
 		summary: "check a folder's plan against its tables before the seed exists",
-		usage:   `--dir DIR [--check] [--encoding ENC] [--strict]`,
+		usage:   `--dir DIR [--check] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]`,
 		example: `cli preflight --dir testdata/dr1-county-12 --check`,
 		run:     runPreflight,
 	},
@@ -139,7 +139,7 @@ var commands = []command{
 	{
 		name:    "roots",
 		summary: "print the roots of a folder's tables (protocol §1)",
-		usage:   `--dir DIR [--encoding ENC] [--strict]`,
+		usage:   `--dir DIR [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]`,
 		example: `cli roots --dir testdata/dr1-county-7`,
 		run:     runRoots,
 	},
@@ -215,6 +215,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// fs.Output(); parse returns them instead and run prints them once.
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
+	stderrs.Store(fs, stderr)
+	defer stderrs.Delete(fs)
 	err := c.run(fs, args[1:], stdout)
 	var mm *mismatchError
 	var ue *usageError
