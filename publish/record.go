@@ -85,7 +85,7 @@ func (d *RecordDoc) Plan() *random.Plan { return d.plan }
 //   - an announcement's plan parses, and its digest, id and inputs digest
 //     agree with the plan and roots; its seed sources are valid; a beacon
 //     round is due strictly after it is published and a dice ceremony
-//     ("when" in RFC 3339) is held after it; while a redraw amendment is
+//     ("when" read by [CeremonyTime]) is held after it; while a redraw amendment is
 //     unanswered, the next announcement answers it ("redraw"), and no
 //     other announcement may name one;
 //   - a draw names an earlier announcement that has no draw yet
@@ -346,13 +346,15 @@ func timeField(k Kind) string {
 	return "published"
 }
 
-// CeremonyTime reads the "when" of a dice ceremony, which the publish
-// layer requires in RFC 3339 ("2026-11-22T09:30:00+08:00") so that it
-// can be compared with the announcement's time.
+// CeremonyTime reads the "when" of a dice ceremony with [ParseTime]:
+// RFC 3339 ("2026-11-22T09:30:00+08:00", the form commands record) or a
+// time without an offset, which is China Standard Time
+// ("2026-11-22 09:30"), so that it can be compared with the
+// announcement's time.
 func CeremonyTime(when string) (time.Time, error) {
-	t, err := time.Parse(time.RFC3339, when)
+	t, err := ParseTime(when)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("ceremony time %q is not RFC 3339 (like 2026-11-22T09:30:00+08:00)", when)
+		return time.Time{}, fmt.Errorf("ceremony %w", err)
 	}
 	return t, nil
 }

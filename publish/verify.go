@@ -22,7 +22,7 @@ type Options struct {
 	// checkpoint needs one signature by a verifier.
 	Policy Policy
 	// Calendar counts the working days of result deadlines; nil means
-	// [WeekendCalendar].
+	// [Official], the State Council's published schedules.
 	Calendar Calendar
 	// Now is when the verification runs (the caller's clock). When set,
 	// selected premises without a published outcome more than
@@ -219,7 +219,7 @@ func Verify(l Ledger, set *roster.Set, verifiers []note.Verifier, opt Options) (
 		return nil, errors.New("publish: Verify: no ledger")
 	}
 	if opt.Calendar == nil {
-		opt.Calendar = WeekendCalendar{}
+		opt.Calendar = Official()
 	}
 	if opt.Outcomes == nil {
 		opt.Outcomes = Standard()
