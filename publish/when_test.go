@@ -78,8 +78,8 @@ func TestParseCeremony(t *testing.T) {
 	for s, msg := range map[string]string{
 		"2026-11-22 09:00 三楼会议室": `want "WHEN, WHERE"`,
 		"2026-11-22 09:00，":      "no place after the comma",
-		"明天上午，三楼会议室":              `time "明天上午"`,
-		"2026-11-22，三楼会议室":        "a date without a time of day",
+		"明天上午，三楼会议室":             `time "明天上午"`,
+		"2026-11-22，三楼会议室":       "a date without a time of day",
 	} {
 		_, _, err := ParseCeremony(s)
 		require.ErrorContains(t, err, msg, s)
