@@ -237,6 +237,11 @@ func WriteNotice(w io.Writer, l Ledger, set *roster.Set, opt NoticeOptions) erro
 // what anyone needs to verify it. A public notice (opt.Private unset)
 // holds no inspector id or name.
 func BuildNotice(l Ledger, set *roster.Set, opt NoticeOptions) (*Notice, error) {
+	for _, k := range opt.VerifierKeys {
+		if _, err := NewVerifier(k); err != nil || strings.HasPrefix(k, "PRIVATE+KEY+") {
+			return nil, fmt.Errorf("publish: notice: %q is not a verifier key (a signer key must never be published)", truncateKey(k))
+		}
+	}
 	r, err := ReadRecord(l)
 	if err != nil {
 		return nil, err
@@ -357,6 +362,14 @@ func BuildNotice(l Ledger, set *roster.Set, opt NoticeOptions) (*Notice, error) 
 		n.Withdrawn = noticeWithdrawals(r)
 	}
 	return n, nil
+}
+
+// truncateKey shows the start of a key, never a whole signer key.
+func truncateKey(k string) string {
+	if len(k) > 16 {
+		return k[:16] + "…"
+	}
+	return k
 }
 
 // docBody returns the parsed body of a record document.

@@ -333,3 +333,17 @@ func TestLabels(t *testing.T) {
 		require.ErrorContains(t, err, want, "%q", data)
 	}
 }
+
+// TestNoticeRefusesSignerKey: a signer key given where the verifier key
+// goes is refused, never printed into a public notice.
+func TestNoticeRefusesSignerKey(t *testing.T) {
+	f := full(t)
+	seed := sha256.Sum256([]byte(agencyName))
+	skey, _, err := GenerateKey(bytes.NewReader(seed[:]), agencyName)
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	err = WriteNotice(&buf, f.l, f.set, NoticeOptions{Format: NoticeHTML, VerifierKeys: []string{skey}})
+	require.ErrorContains(t, err, "not a verifier key")
+	require.NotContains(t, err.Error(), skey)
+	require.Zero(t, buf.Len())
+}
