@@ -54,7 +54,8 @@
 //     against the tables, and replays every draw and substitution,
 //     reporting differences field by field ([MismatchError], with a
 //     readable diff), late and missing results, and every redraw.
-//     [WriteNotice] writes the public notice (公示) as CSV, and
+//     [WriteNotice] writes the public notice (公示) as CSV, XLSX or a
+//     static HTML page ([NoticeOptions]), and
 //     [SelfCheck] tells a business, from its own row and inclusion proof,
 //     whether it was rightly selected or not.
 //
