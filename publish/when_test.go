@@ -29,9 +29,9 @@ func TestParseTime(t *testing.T) {
 		_, off := got.Zone()
 		require.Equal(t, 8*3600, off, s)
 	}
-	got, err := ParseTime("2026/1/5 8:30")
+	_, err := ParseTime("2026/1/5 8:30")
 	require.Error(t, err) // the hour needs two digits
-	got, err = ParseTime("2026/1/5 08:30")
+	got, err := ParseTime("2026/1/5 08:30")
 	require.NoError(t, err)
 	require.Equal(t, "2026-01-05T08:30:00+08:00", FormatTime(got))
 	got, err = ParseTime("2026-11-22T09:00:00.250+08:00")
