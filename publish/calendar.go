@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -54,8 +56,11 @@ type Day struct {
 
 // HolidayCalendar is a Monday-to-Friday calendar adjusted by a list of
 // holidays and of weekend days that are working days (China moves
-// weekends around public holidays: 调休). It knows the whole years from
-// its first entry's year to its last entry's year, and refuses others.
+// weekends around public holidays: 调休). It knows whole years: those
+// from its file's first entry's year to its last entry's year, or the
+// union of the years of the calendars joined with [HolidayCalendar.With];
+// it refuses days of other years ([ErrOutOfRange]). [Official] returns
+// the State Council's schedules built into the package.
 //
 // Its file format (see [ParseCalendar]) is UTF-8 text, one entry a line:
 //
@@ -65,6 +70,7 @@ type Day struct {
 //	2026-10-10,workday,国庆节调休
 type HolidayCalendar struct {
 	days        map[Date]Day
+	years       map[int]bool
 	first, last Date
 }
 
@@ -94,7 +100,7 @@ func LoadCalendar(file string) (*HolidayCalendar, error) {
 // All problems (up to 20) are reported, each a *CalendarError naming
 // file, line and field, joined with [errors.Join].
 func ParseCalendar(file string, data []byte) (*HolidayCalendar, error) {
-	c := &HolidayCalendar{days: make(map[Date]Day)}
+	c := &HolidayCalendar{days: make(map[Date]Day), years: make(map[int]bool)}
 	var errs []error
 	add := func(line int, field, value string, format string, args ...any) {
 		if len(errs) < maxCalendarErrors {
@@ -169,9 +175,60 @@ func ParseCalendar(file string, data []byte) (*HolidayCalendar, error) {
 	}
 	fy, _, _ := order[0].Time().Date()
 	ly, _, _ := order[len(order)-1].Time().Date()
+	for y := fy; y <= ly; y++ {
+		c.years[y] = true
+	}
+	c.span()
+	return c, nil
+}
+
+// span sets first and last from the years known.
+func (c *HolidayCalendar) span() {
+	fy, ly := 0, 0
+	for y := range c.years {
+		if fy == 0 || y < fy {
+			fy = y
+		}
+		if y > ly {
+			ly = y
+		}
+	}
 	c.first = roster.DateOf(time.Date(fy, time.January, 1, 0, 0, 0, 0, time.UTC))
 	c.last = roster.DateOf(time.Date(ly, time.December, 31, 0, 0, 0, 0, time.UTC))
-	return c, nil
+}
+
+// Years returns the years the calendar knows, in order.
+func (c *HolidayCalendar) Years() []int {
+	out := make([]int, 0, len(c.years))
+	for y := range c.years {
+		out = append(out, y)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// With returns a calendar that knows the years of c and of other, each
+// year of other replacing the same year of c (a corrected schedule, or
+// next year's once the State Council publishes it). Neither c nor other
+// changes.
+func (c *HolidayCalendar) With(other *HolidayCalendar) *HolidayCalendar {
+	out := &HolidayCalendar{days: make(map[Date]Day), years: make(map[int]bool)}
+	for d, e := range c.days {
+		if !other.years[d.Time().Year()] {
+			out.days[d] = e
+		}
+	}
+	for d, e := range other.days {
+		out.days[d] = e
+	}
+	for y := range c.years {
+		out.years[y] = true
+	}
+	for y := range other.years {
+		out.years[y] = true
+	}
+	out.span()
+	return out
 }
 
 func checkDayName(s string) error {
@@ -189,7 +246,9 @@ func checkDayName(s string) error {
 	return nil
 }
 
-// Span returns the first and last days the calendar knows.
+// Span returns the first day of the first year and the last day of the
+// last year the calendar knows (years in between may be unknown after
+// [HolidayCalendar.With]: see [HolidayCalendar.Years]).
 func (c *HolidayCalendar) Span() (first, last Date) { return c.first, c.last }
 
 // Day returns the entry for d, if there is one.
@@ -201,8 +260,9 @@ func (c *HolidayCalendar) Day(d Date) (Day, bool) {
 // IsWorkingDay reports whether d is a working day: a listed workday, or a
 // Monday to Friday that is not a listed holiday.
 func (c *HolidayCalendar) IsWorkingDay(d Date) (bool, error) {
-	if d < c.first || d > c.last {
-		return false, fmt.Errorf("publish: %w: %s is outside %s..%s", ErrOutOfRange, d, c.first, c.last)
+	if y := d.Time().Year(); !c.years[y] {
+		return false, fmt.Errorf("publish: %w: %s: the working-day calendar knows %s, not %d; load the State Council's %d schedule (国务院办公厅关于%d年部分节假日安排的通知) from a calendar file (date,kind,name)",
+			ErrOutOfRange, d, yearList(c.Years()), y, y, y)
 	}
 	if e, ok := c.days[d]; ok {
 		return e.Kind == Workday, nil
@@ -273,4 +333,16 @@ const ResultsDueWorkingDays = 20
 // it.
 func ResultsDue(cal Calendar, inspected Date) (Date, error) {
 	return AddWorkingDays(cal, inspected, ResultsDueWorkingDays)
+}
+
+// yearList writes years as "2025, 2026".
+func yearList(ys []int) string {
+	if len(ys) == 0 {
+		return "no year"
+	}
+	parts := make([]string, len(ys))
+	for i, y := range ys {
+		parts[i] = strconv.Itoa(y)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -20,9 +20,10 @@
 //     rewritten or forked ledger ([CheckConsistency]). [DirLedger] keeps
 //     one in a folder, safe against crashes and concurrent processes.
 //   - Working days. Deadlines such as publishing results within 20 working
-//     days ([ResultsDue]) are counted with a [Calendar]; [HolidayCalendar]
-//     reads the official holiday schedule, including weekend days that are
-//     working days (调休).
+//     days ([ResultsDue]) are counted with a [Calendar]; [Official] holds
+//     the State Council's published holiday schedules (2025, 2026), and
+//     [HolidayCalendar] reads further years from a file, including weekend
+//     days that are working days (调休).
 //   - Outcomes. [Standard] lists the standard inspection outcomes with
 //     stable codes; a caller may add local ones.
 //
@@ -53,7 +54,8 @@
 //     against the tables, and replays every draw and substitution,
 //     reporting differences field by field ([MismatchError], with a
 //     readable diff), late and missing results, and every redraw.
-//     [WriteNotice] writes the public notice (公示) as CSV, and
+//     [WriteNotice] writes the public notice (公示) as CSV, XLSX or a
+//     static HTML page ([NoticeOptions]), and
 //     [SelfCheck] tells a business, from its own row and inclusion proof,
 //     whether it was rightly selected or not.
 //

@@ -3,6 +3,7 @@ package publish
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/doublerandom/doublerandom/random"
@@ -161,7 +162,7 @@ type ConflictItem struct {
 }
 
 // ResultsBody is the body of a results document (抽查结果公示). Results of
-// one draw may come in several documents; each premises gets one outcome
+// one draw may come in several documents; each premises gets one entry
 // in all of them. JSON, in this key order:
 //
 //	{
@@ -177,6 +178,26 @@ type ConflictItem struct {
 // The document's date is the day of "published" in [Zone]; results are
 // late when that day is after [ResultsDue] of "inspected". "note" is
 // omitted when empty.
+//
+// Results field set 2. An entry may also carry, after "outcome_en" and
+// after "note" respectively, these keys, each omitted when empty (so that
+// an entry without them is written exactly as in the first release, and
+// every results document of the first release reads and verifies as it
+// did):
+//
+//	"more_outcomes": [{"outcome": CODE, "outcome_zh": TEXT, "outcome_en": TEXT}, ...],
+//	...
+//	"follow_up": "open" | "done",
+//	"authority": TEXT,
+//	"inspection_type": "random" | "targeted" | "joint"
+//
+// more_outcomes lists the premises' further outcomes (several may apply:
+// 发现问题待后续处理 and its sub-items, 注销, ...), in the order given, none
+// repeated and none equal to "outcome"; 未发现问题 (no_issue) stands
+// alone. follow_up is the follow-up status (后续处置: 未完结, 已完结),
+// authority the implementing authority (实施机关), inspection_type the
+// kind of inspection (检查类型: [InspectionTypes]). A reader of the first
+// release refuses documents that use these keys (its decoding is strict).
 type ResultsBody struct {
 	Draw      Digest        `json:"draw"`
 	Published Time          `json:"published"`
@@ -186,33 +207,73 @@ type ResultsBody struct {
 // ResultEntry is the outcome of the inspection of one selected premises.
 type ResultEntry struct {
 	Premises string
-	// Outcome is the outcome code; Zh and En its texts from the
+	// Outcome is the (first) outcome code; Zh and En its texts from the
 	// [Outcomes] registry.
 	Outcome string
 	Zh, En  string
+	// More are the further outcomes, when several apply (field set 2).
+	More []OutcomeText
 	// Inspected is the day of the inspection.
 	Inspected Date
 	// Inspectors are the ids of the inspectors who actually went.
 	Inspectors []string
 	Note       string
+	// FollowUp is [FollowUpOpen], [FollowUpDone] or "" (field set 2).
+	FollowUp string
+	// Authority is the implementing authority (实施机关), optional
+	// (field set 2).
+	Authority string
+	// InspectionType is an [InspectionType] code or "" (field set 2).
+	InspectionType string
+}
+
+// OutcomeText is an outcome code with its texts, as a results document
+// records it.
+type OutcomeText struct {
+	Code string `json:"outcome"`
+	Zh   string `json:"outcome_zh"`
+	En   string `json:"outcome_en"`
+}
+
+// Outcomes returns every outcome of the entry, the first one first.
+func (e *ResultEntry) Outcomes() []OutcomeText {
+	return append([]OutcomeText{{e.Outcome, e.Zh, e.En}}, e.More...)
+}
+
+// ZhText returns the Chinese texts of every outcome joined with "；".
+func (e *ResultEntry) ZhText() string {
+	parts := []string{e.Zh}
+	for _, m := range e.More {
+		parts = append(parts, m.Zh)
+	}
+	return strings.Join(parts, "；")
 }
 
 type resultEntryJSON struct {
-	Premises   string   `json:"premises"`
-	Outcome    string   `json:"outcome"`
-	Zh         string   `json:"outcome_zh"`
-	En         string   `json:"outcome_en"`
-	Inspected  string   `json:"inspected"`
-	Inspectors []string `json:"inspectors"`
-	Note       string   `json:"note,omitempty"`
+	Premises       string        `json:"premises"`
+	Outcome        string        `json:"outcome"`
+	Zh             string        `json:"outcome_zh"`
+	En             string        `json:"outcome_en"`
+	More           []OutcomeText `json:"more_outcomes,omitempty"`
+	Inspected      string        `json:"inspected"`
+	Inspectors     []string      `json:"inspectors"`
+	Note           string        `json:"note,omitempty"`
+	FollowUp       string        `json:"follow_up,omitempty"`
+	Authority      string        `json:"authority,omitempty"`
+	InspectionType string        `json:"inspection_type,omitempty"`
 }
 
 // MarshalJSON writes the entry in the form of [ResultsBody].
 func (e ResultEntry) MarshalJSON() ([]byte, error) {
-	return json.Marshal(resultEntryJSON{e.Premises, e.Outcome, e.Zh, e.En, e.Inspected.String(), e.Inspectors, e.Note})
+	return json.Marshal(resultEntryJSON{
+		Premises: e.Premises, Outcome: e.Outcome, Zh: e.Zh, En: e.En, More: e.More,
+		Inspected: e.Inspected.String(), Inspectors: e.Inspectors, Note: e.Note,
+		FollowUp: e.FollowUp, Authority: e.Authority, InspectionType: e.InspectionType,
+	})
 }
 
-// UnmarshalJSON reads an entry strictly.
+// UnmarshalJSON reads an entry strictly. "more_outcomes", when present,
+// must not be empty.
 func (e *ResultEntry) UnmarshalJSON(b []byte) error {
 	var w resultEntryJSON
 	if err := decodeBody(b, &w); err != nil {
@@ -222,7 +283,14 @@ func (e *ResultEntry) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return fmt.Errorf("inspected: %w", err)
 	}
-	*e = ResultEntry{w.Premises, w.Outcome, w.Zh, w.En, d, w.Inspectors, w.Note}
+	if w.More != nil && len(w.More) == 0 {
+		return fmt.Errorf("more_outcomes: empty list (omit the key)")
+	}
+	*e = ResultEntry{
+		Premises: w.Premises, Outcome: w.Outcome, Zh: w.Zh, En: w.En, More: w.More,
+		Inspected: d, Inspectors: w.Inspectors, Note: w.Note,
+		FollowUp: w.FollowUp, Authority: w.Authority, InspectionType: w.InspectionType,
+	}
 	return nil
 }
 

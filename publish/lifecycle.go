@@ -235,10 +235,12 @@ func toSubstitutions(items []SubstitutionItem) []random.Substitution {
 
 // PublishResults publishes the outcomes of inspections of a draw's
 // selected premises (抽查结果公示), dated published. Each entry gives the
-// premises, the outcome code, the day inspected, the inspectors who went
-// and a note; the outcome texts are filled in from outcomes (nil means
-// [Standard]). Results may come in several documents, but each premises
-// gets one outcome.
+// premises, the outcome code (and the codes of further outcomes in More,
+// whose texts may be left empty), the day inspected, the inspectors who
+// went, a note and optionally the follow-up status, the implementing
+// authority and the inspection type (see [ResultsBody]); the outcome
+// texts are filled in from outcomes (nil means [Standard]). Results may
+// come in several documents, but each premises gets one entry.
 func PublishResults(l Ledger, signers []Signer, draw Digest, outcomes *Outcomes, results []ResultEntry, published time.Time) (Digest, error) {
 	if outcomes == nil {
 		outcomes = Standard()
@@ -250,6 +252,19 @@ func PublishResults(l Ledger, signers []Signer, draw Digest, outcomes *Outcomes,
 			return Digest{}, &OutcomeError{Code: x.Outcome, Err: fmt.Errorf("unknown outcome (premises %s)", x.Premises)}
 		}
 		x.Zh, x.En = o.Zh, o.En
+		if len(x.More) > 0 {
+			more := make([]OutcomeText, len(x.More))
+			for j, m := range x.More {
+				o, ok := outcomes.Lookup(m.Code)
+				if !ok {
+					return Digest{}, &OutcomeError{Code: m.Code, Err: fmt.Errorf("unknown outcome (premises %s)", x.Premises)}
+				}
+				more[j] = OutcomeText{o.Code, o.Zh, o.En}
+			}
+			x.More = more
+		} else {
+			x.More = nil
+		}
 		entries[i] = x
 	}
 	return appendDoc(l, signers, KindResults, func(r *Record) (any, error) {

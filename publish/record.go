@@ -85,7 +85,7 @@ func (d *RecordDoc) Plan() *random.Plan { return d.plan }
 //   - an announcement's plan parses, and its digest, id and inputs digest
 //     agree with the plan and roots; its seed sources are valid; a beacon
 //     round is due strictly after it is published and a dice ceremony
-//     ("when" in RFC 3339) is held after it; while a redraw amendment is
+//     ("when" read by [CeremonyTime]) is held after it; while a redraw amendment is
 //     unanswered, the next announcement answers it ("redraw"), and no
 //     other announcement may name one;
 //   - a draw names an earlier announcement that has no draw yet
@@ -99,9 +99,11 @@ func (d *RecordDoc) Plan() *random.Plan { return d.plan }
 //     a selected premises and puts on one who was never on it, and its
 //     conflicts rows are those of its substitutions marked "conflict";
 //   - a results document names a draw that no redraw voided, gives each
-//     premises one outcome over all documents, only for selected
+//     premises one entry over all documents, only for selected
 //     premises, inspected on or after the day of the draw and not after
-//     the day the results are published.
+//     the day the results are published; an entry's further outcomes
+//     (field set 2) are well-formed, distinct, and never with 未发现问题;
+//     its follow-up status and inspection type are known codes.
 //
 // It does not check signatures, the tables or the replay: [Verify] does.
 type Record struct {
@@ -346,13 +348,15 @@ func timeField(k Kind) string {
 	return "published"
 }
 
-// CeremonyTime reads the "when" of a dice ceremony, which the publish
-// layer requires in RFC 3339 ("2026-11-22T09:30:00+08:00") so that it
-// can be compared with the announcement's time.
+// CeremonyTime reads the "when" of a dice ceremony with [ParseTime]:
+// RFC 3339 ("2026-11-22T09:30:00+08:00", the form commands record) or a
+// time without an offset, which is China Standard Time
+// ("2026-11-22 09:30"), so that it can be compared with the
+// announcement's time.
 func CeremonyTime(when string) (time.Time, error) {
-	t, err := time.Parse(time.RFC3339, when)
+	t, err := ParseTime(when)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("ceremony time %q is not RFC 3339 (like 2026-11-22T09:30:00+08:00)", when)
+		return time.Time{}, fmt.Errorf("ceremony %w", err)
 	}
 	return t, nil
 }
@@ -661,6 +665,9 @@ func (r *Record) addResults(e *RecordDoc, b *ResultsBody) (func(), error) {
 		if checkOutcomeText(x.Zh) != nil || checkOutcomeText(x.En) != nil {
 			return nil, r.fail(e, f+".outcome_zh", x.Zh, fmt.Errorf("%w: outcome texts must be 1 to 256 bytes without control characters", ErrMalformed))
 		}
+		if field, value, err := checkResultFields2(f, &x); err != nil {
+			return nil, r.fail(e, field, value, err)
+		}
 		if x.Inspected > day || x.Inspected < drawDay {
 			return nil, r.fail(e, f+".inspected", x.Inspected.String(), fmt.Errorf("%w: want a day from the draw (%s) to the results (%s)", ErrTimeOrder, drawDay, day))
 		}
@@ -681,4 +688,38 @@ func (r *Record) addResults(e *RecordDoc, b *ResultsBody) (func(), error) {
 			r.results[draw.Digest][b.Results[i].Premises] = &result{e, &b.Results[i]}
 		}
 	}, nil
+}
+
+// checkResultFields2 checks the keys of results field set 2 of an entry
+// (see [ResultsBody]); f is the entry's field path.
+func checkResultFields2(f string, x *ResultEntry) (field, value string, err error) {
+	seen := map[string]bool{x.Outcome: true}
+	for j, m := range x.More {
+		g := fmt.Sprintf("%s.more_outcomes[%d]", f, j)
+		if err := checkOutcomeCode(m.Code); err != nil {
+			return g + ".outcome", m.Code, fmt.Errorf("%w: %v", ErrMalformed, err)
+		}
+		if checkOutcomeText(m.Zh) != nil || checkOutcomeText(m.En) != nil {
+			return g + ".outcome_zh", m.Zh, fmt.Errorf("%w: outcome texts must be 1 to 256 bytes without control characters", ErrMalformed)
+		}
+		if seen[m.Code] {
+			return g + ".outcome", m.Code, fmt.Errorf("%w: outcome given twice", ErrRecord)
+		}
+		seen[m.Code] = true
+	}
+	if len(x.More) > 0 && seen[OutcomeNoIssue] {
+		return f + ".more_outcomes", "", fmt.Errorf("%w: %s (未发现问题) cannot go with other outcomes", ErrRecord, OutcomeNoIssue)
+	}
+	if x.FollowUp != "" && FollowUpZh(x.FollowUp) == "" {
+		return f + ".follow_up", x.FollowUp, fmt.Errorf("%w: want %q or %q", ErrMalformed, FollowUpOpen, FollowUpDone)
+	}
+	if x.Authority != "" && !validText(x.Authority) {
+		return f + ".authority", x.Authority, fmt.Errorf("%w: 1 to 4096 bytes without control characters", ErrMalformed)
+	}
+	if x.InspectionType != "" {
+		if t, ok := LookupInspectionType(x.InspectionType); !ok || t.Code != x.InspectionType {
+			return f + ".inspection_type", x.InspectionType, fmt.Errorf("%w: want %q, %q or %q", ErrMalformed, InspectionRandom, InspectionTargeted, InspectionJoint)
+		}
+	}
+	return "", "", nil
 }

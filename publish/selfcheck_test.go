@@ -66,7 +66,7 @@ func TestNotice(t *testing.T) {
 	var pub, priv bytes.Buffer
 	require.NoError(t, WriteNotice(&pub, f.l, f.set, NoticeOptions{}))
 	require.NoError(t, WriteNotice(&priv, f.l, f.set, NoticeOptions{Private: true}))
-	require.True(t, strings.HasPrefix(pub.String(), "\uFEFF序号,抽查任务,检查对象名称,统一社会信用代码/许可证号,所属区域,类别,抽取方式,检查结果,检查日期,结果公示日期,备注\r\n"))
+	require.True(t, strings.HasPrefix(pub.String(), "\uFEFF序号,抽查任务,检查对象名称,统一社会信用代码/许可证号,所属区域,类别,抽取方式,检查结果,检查日期,结果公示日期,备注,检查类型,实施机关,后续处置状态\r\n"))
 	lines := strings.Split(strings.TrimSuffix(pub.String(), "\r\n"), "\r\n")
 	require.Len(t, lines, 1+len(f.res.Selected))
 	require.Contains(t, pub.String(), "发现问题经责令已改正,2026-11-25,2026-12-01,已整改")

@@ -22,7 +22,7 @@ type Options struct {
 	// checkpoint needs one signature by a verifier.
 	Policy Policy
 	// Calendar counts the working days of result deadlines; nil means
-	// [WeekendCalendar].
+	// [Official], the State Council's published schedules.
 	Calendar Calendar
 	// Now is when the verification runs (the caller's clock). When set,
 	// selected premises without a published outcome more than
@@ -219,7 +219,7 @@ func Verify(l Ledger, set *roster.Set, verifiers []note.Verifier, opt Options) (
 		return nil, errors.New("publish: Verify: no ledger")
 	}
 	if opt.Calendar == nil {
-		opt.Calendar = WeekendCalendar{}
+		opt.Calendar = Official()
 	}
 	if opt.Outcomes == nil {
 		opt.Outcomes = Standard()
@@ -470,14 +470,16 @@ func (v *verifier) results(r *Record, e *RecordDoc, set *roster.Set, dr *DrawRep
 			continue
 		}
 		doc := x.doc
-		o, ok := v.opt.Outcomes.Lookup(x.entry.Outcome)
-		switch {
-		case !ok:
-			v.problem(doc.File, doc.Seq, &OutcomeError{Code: x.entry.Outcome, Err: fmt.Errorf("%s: premises %s: not a known outcome", doc.File, s.ID)})
-		case o.Zh != x.entry.Zh:
-			v.problem(doc.File, doc.Seq, &MismatchError{Doc: doc.File, Field: "outcome_zh of " + s.ID, Want: o.Zh, Got: x.entry.Zh})
-		case o.En != x.entry.En:
-			v.problem(doc.File, doc.Seq, &MismatchError{Doc: doc.File, Field: "outcome_en of " + s.ID, Want: o.En, Got: x.entry.En})
+		for _, ot := range x.entry.Outcomes() {
+			o, ok := v.opt.Outcomes.Lookup(ot.Code)
+			switch {
+			case !ok:
+				v.problem(doc.File, doc.Seq, &OutcomeError{Code: ot.Code, Err: fmt.Errorf("%s: premises %s: not a known outcome", doc.File, s.ID)})
+			case o.Zh != ot.Zh:
+				v.problem(doc.File, doc.Seq, &MismatchError{Doc: doc.File, Field: "outcome_zh of " + s.ID, Want: o.Zh, Got: ot.Zh})
+			case o.En != ot.En:
+				v.problem(doc.File, doc.Seq, &MismatchError{Doc: doc.File, Field: "outcome_en of " + s.ID, Want: o.En, Got: ot.En})
+			}
 		}
 		if set != nil {
 			for _, id := range x.entry.Inspectors {

@@ -1,45 +1,78 @@
 package main
 
 import (
-	"bytes"
-	"encoding/csv"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"slices"
+	"path/filepath"
 	"strings"
 
 	"github.com/doublerandom/doublerandom/publish"
 	"github.com/doublerandom/doublerandom/roster"
+	"github.com/xuri/excelize/v2"
 )
 
-// runResults publishes the outcomes in a CSV file with the header
-// premises,outcome,date,inspectors,note: the outcome as a code
-// (no_issue, corrected, ...) or its Chinese text, the day inspected,
-// the inspectors who went separated by ';'.
+// runResults publishes the outcomes of a results file (see
+// publish.ParseResults for its columns): CSV in UTF-8, UTF-8 with BOM,
+// GBK or GB18030, or the first (or --sheet) sheet of an .xlsx file.
+// It echoes on stderr the publication time it understood.
 func runResults(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	var wf writerFlags
 	wf.define(fs, "ledger folder", "publication time")
-	file := fs.String("file", "", "results CSV: premises,outcome,date,inspectors,note")
+	file := fs.String("file", "", "results file (.csv or .xlsx) with the columns premises,outcome,date,inspectors and optionally note,follow_up,authority,inspection_type (or their Chinese headers: 统一社会信用代码,检查结果,检查日期,检查人员,备注,后续处置状态,实施机关,检查类型)")
 	drawFlag := fs.String("draw", "", "digest of the draw (default: the last draw not voided)")
+	authority := fs.String("authority", "", "implementing authority (实施机关) of rows that give none")
+	itype := fs.String("inspection-type", "", "inspection type (检查类型) of rows that give none: random (双随机抽查), targeted (定向抽查) or joint (联合抽查)")
+	encoding := fs.String("encoding", "auto", "encoding of a CSV file: auto, utf-8 or gbk (GB18030)")
+	sheet := fs.String("sheet", "", "sheet of an .xlsx file (default: the first)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if wf.ledger == "" || wf.key == "" || *file == "" {
 		return usagef("--ledger, --key and --file are required")
 	}
-	outcomes := publish.Standard()
-	entries, err := readResults(*file, outcomes)
+	enc, err := roster.ParseEncoding(*encoding)
 	if err != nil {
-		return err
+		return usagef("--encoding: %v", err)
+	}
+	if wf.at != "" {
+		t, err := publish.ParseTime(wf.at)
+		if err != nil {
+			return usagef("--at: %v", err)
+		}
+		wf.at = publish.FormatTime(t)
+	}
+	outcomes := publish.Standard()
+	opt := publish.ResultsOptions{Outcomes: outcomes, Authority: *authority, InspectionType: *itype, Encoding: enc}
+	var entries []publish.ResultEntry
+	if strings.EqualFold(filepath.Ext(*file), ".xlsx") {
+		tab, err := readXLSXTable(*file, *sheet)
+		if err != nil {
+			return err
+		}
+		entries, err = publish.ParseResults(tab, opt)
+		if err != nil {
+			return err
+		}
+	} else {
+		if *sheet != "" {
+			return usagef("--sheet is for .xlsx files")
+		}
+		data, err := os.ReadFile(*file)
+		if err != nil {
+			return err
+		}
+		if entries, err = publish.ReadResults(*file, data, opt); err != nil {
+			return err
+		}
 	}
 	l, signers, when, rec, err := wf.openRecord()
 	if err != nil {
 		return err
 	}
 	defer l.Close()
+	fmt.Fprintf(stderrFor(fs), "published at: %s\n", publish.FormatTime(when))
 	draw, err := lastLiveDraw(rec, *drawFlag)
 	if err != nil {
 		return err
@@ -53,70 +86,39 @@ func runResults(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// readResults reads a results CSV; errors name the file, line, field and
-// value.
-func readResults(file string, outcomes *publish.Outcomes) ([]publish.ResultEntry, error) {
-	data, err := os.ReadFile(file)
+// readXLSXTable reads the cells of a sheet of an .xlsx file as the sheet
+// shows them (dates in their display format, which publish.ParseDay
+// reads, or as serial day numbers).
+//
+// TODO(integration): package roster is getting an .xlsx reader (merged
+// header cells refused, named sheets, Excel dates); use it here once
+// merged instead of this minimal one.
+func readXLSXTable(file, sheet string) (publish.ResultsTable, error) {
+	f, err := excelize.OpenFile(file)
 	if err != nil {
-		return nil, err
+		return publish.ResultsTable{}, fmt.Errorf("%s: %v", file, err)
 	}
-	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\uFEFF"))))
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
+	defer f.Close()
+	if sheet == "" {
+		sheet = f.GetSheetName(0)
+	} else if idx, err := f.GetSheetIndex(sheet); err != nil || idx < 0 {
+		return publish.ResultsTable{}, fmt.Errorf("%s: no sheet %q (sheets: %s)", file, sheet, strings.Join(f.GetSheetList(), ", "))
+	}
+	rows, err := f.GetRows(sheet)
 	if err != nil {
-		return nil, fmt.Errorf("%s: line 1: %v", file, err)
+		return publish.ResultsTable{}, fmt.Errorf("%s: sheet %q: %v", file, sheet, err)
 	}
-	want := []string{"premises", "outcome", "date", "inspectors", "note"}
-	if strings.Join(header, ",") != strings.Join(want, ",") {
-		return nil, fmt.Errorf("%s: line 1: header %q, want %q", file, strings.Join(header, ","), strings.Join(want, ","))
-	}
-	var out []publish.ResultEntry
-	var errs []error
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		line, _ := cr.FieldPos(0)
-		bad := func(field, value, format string, args ...any) {
-			errs = append(errs, fmt.Errorf("%s: line %d: %s %q: %s", file, line, field, value, fmt.Sprintf(format, args...)))
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %v", file, err))
-			break
-		}
-		if len(rec) != len(want) {
-			bad("line", strings.Join(rec, ","), "want %d fields, have %d", len(want), len(rec))
+	tab := publish.ResultsTable{File: file + " (sheet " + sheet + ")"}
+	for i, r := range rows {
+		if tab.Header == nil {
+			if len(r) == 0 {
+				continue
+			}
+			tab.Header = r
 			continue
 		}
-		e := publish.ResultEntry{Premises: rec[0], Note: rec[4]}
-		if e.Premises == "" {
-			bad("premises", rec[0], "empty")
-		}
-		if o, ok := outcomes.Lookup(rec[1]); ok {
-			e.Outcome = o.Code
-		} else if o, ok := outcomes.LookupZh(rec[1]); ok {
-			e.Outcome = o.Code
-		} else {
-			bad("outcome", rec[1], "not a known outcome code or text (e.g. no_issue, 未发现问题)")
-		}
-		if e.Inspected, err = roster.ParseDate(rec[2]); err != nil {
-			bad("date", rec[2], "want YYYY-MM-DD")
-		}
-		e.Inspectors = roster.SplitList(rec[3])
-		if len(e.Inspectors) == 0 || slices.ContainsFunc(e.Inspectors, func(id string) bool { return id == "" || strings.TrimSpace(id) != id }) {
-			bad("inspectors", rec[3], "want the ids of the inspectors who went, separated by ';'")
-		}
-		out = append(out, e)
-		if len(errs) >= 20 {
-			break
-		}
+		tab.Rows = append(tab.Rows, r)
+		tab.Lines = append(tab.Lines, i+1)
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: no results", file)
-	}
-	return out, nil
+	return tab, nil
 }

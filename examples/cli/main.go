@@ -96,9 +96,9 @@ var commands = []command{
 	},
 	{
 		name:    "notice",
-		summary: "write the public notice (公示) of a ledger's draws and results as CSV",
-		usage:   `--ledger LEDGER --dir DIR --out FILE [--private]`,
-		example: `cli notice --ledger ledger --dir county --out notice.csv`,
+		summary: "write the public notice (公示) of a ledger's draws and results as CSV, XLSX or HTML",
+		usage:   `--ledger LEDGER --dir DIR --out FILE [--format csv|xlsx|html] [--pub PREFIX.pub]... [--authority NAME] [--bundle-url URL] [--labels FILE] [--private]`,
+		example: `cli notice --ledger ledger --dir county --pub agency.pub --format html --out notice.html`,
 		run:     runNotice,
 	},
 	{
@@ -124,8 +124,8 @@ var commands = []command{
 	},
 	{
 		name:    "results",
-		summary: "publish inspection results (抽查结果公示) from a CSV file",
-		usage:   `--ledger LEDGER --key PREFIX.key --file RESULTS [--draw DIGEST] [--witness-key FILE]... [--at TIME]`,
+		summary: "publish inspection results (抽查结果公示) from a CSV or .xlsx file",
+		usage:   `--ledger LEDGER --key PREFIX.key --file RESULTS [--draw DIGEST] [--authority NAME] [--inspection-type TYPE] [--encoding ENC] [--sheet NAME] [--witness-key FILE]... [--at TIME]`,
 		example: `cli results --ledger ledger --key agency.key --file results.csv`,
 		run:     runResults,
 	},
