@@ -11,6 +11,7 @@ require (
 )
 
 require (
+	github.com/transparency-dev/formats v0.1.1 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/crypto v0.54.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
