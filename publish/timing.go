@@ -216,6 +216,18 @@ func CheckTiming(in TimingInput) *TimingReport {
 	bySize := map[int64][]byte{}
 	forkSizes := map[int64]bool{}
 	seenMsg := map[string]bool{}
+	// Signatures by keys neither the agency's nor a witness's given.
+	known := map[KeyID]bool{}
+	for _, k := range in.LogKeys {
+		if k != nil {
+			known[KeyID{k.Name(), k.KeyHash()}] = true
+		}
+	}
+	for _, w := range ws {
+		known[w.ID()] = true
+	}
+	unknown := map[KeyID]int{}
+	var unknownOrder []KeyID
 	for _, f := range in.Cosigned {
 		if seenMsg[string(f.Msg)] {
 			continue
@@ -230,6 +242,16 @@ func CheckTiming(in TimingInput) *TimingReport {
 		if c.Origin != in.Name {
 			problem(f.Name, 0, &MismatchError{Doc: f.Name, Field: "origin", Want: in.Name, Got: c.Origin})
 			continue
+		}
+		if _, sigs, derr := splitNote(f.Msg); derr == nil {
+			for _, sg := range sigs {
+				if !known[sg.key] {
+					if unknown[sg.key] == 0 {
+						unknownOrder = append(unknownOrder, sg.key)
+					}
+					unknown[sg.key]++
+				}
+			}
 		}
 		var times []time.Time
 		for _, w := range ws {
@@ -286,6 +308,12 @@ func CheckTiming(in TimingInput) *TimingReport {
 		}
 		if matched {
 			rep.Matching++
+		}
+	}
+
+	if len(ws) > 0 {
+		for _, k := range unknownOrder {
+			rep.Warnings = append(rep.Warnings, Problem{Err: fmt.Errorf("cosigned checkpoints: %d signatures by %s, which is neither the agency's key nor a witness given: not counted", unknown[k], k)})
 		}
 	}
 

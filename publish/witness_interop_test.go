@@ -76,3 +76,46 @@ func signatureOf(t *testing.T, msg []byte) []byte {
 	require.Len(t, sigs, 1)
 	return noteSignatureBytes(msg, sigs[0].line)[4:]
 }
+
+// FuzzCosignatureDifferential compares our cosignature verifier with
+// transparency-dev/formats on arbitrary notes: whatever we accept, they
+// accept, and whatever they accept in a note we can parse, we accept.
+func FuzzCosignatureDifferential(f *testing.F) {
+	skey, vkey := testWitnessKey(f, w1Name)
+	c, err := NewCosigner(skey, func() time.Time { return tAnnounce })
+	require.NoError(f, err)
+	ours := c.Verifier()
+	theirs, err := tdnote.NewVerifierForCosignatureV1(vkey)
+	require.NoError(f, err)
+	agency, _ := testKey(f, agencyName)
+	for _, size := range []int64{0, 1, 20852163} {
+		msg, err := SignCheckpoint(Checkpoint{Origin: agencyName, Size: size, Root: emptyRoot}, agency, c)
+		require.NoError(f, err)
+		f.Add(msg)
+		msg, err = SignCheckpoint(Checkpoint{Origin: agencyName, Size: size, Root: emptyRoot}, c)
+		require.NoError(f, err)
+		f.Add(msg)
+	}
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		_, at, found, err := VerifyCosignature(msg, ours)
+		okOurs := found && err == nil
+		n, terr := note.Open(msg, note.VerifierList(theirs))
+		okTheirs := terr == nil && len(n.Sigs) == 1
+		if okOurs {
+			require.True(t, okTheirs, "we accept, they do not: %v", terr)
+			ts, err := tdnote.CoSigV1Timestamp(n.Sigs[0])
+			require.NoError(t, err)
+			require.Equal(t, at.Unix(), ts.Unix())
+		}
+		if okTheirs {
+			text, _, derr := splitNote(msg)
+			if derr != nil {
+				return // stricter than the signed-note format: fine
+			}
+			if _, perr := ParseCheckpoint(text); perr != nil {
+				return // not a checkpoint
+			}
+			require.True(t, okOurs, "they accept, we do not: %v", err)
+		}
+	})
+}

@@ -624,3 +624,18 @@ func mustParseCP(t *testing.T, msg []byte) Checkpoint {
 
 var _ note.Verifier = (*CosignatureVerifier)(nil)
 var _ Signer = (*Cosigner)(nil)
+
+func TestVerifyTimingUnknownWitness(t *testing.T) {
+	// Cosignatures by a witness the reader does not know are reported and
+	// not counted.
+	f := newFixture(t)
+	w1, v1, c1 := testWitness(t, w1Name)
+	w2, _, c2 := testWitness(t, w2Name)
+	f.announce(t)
+	witnessed(t, f, w1, c1, tAnnounce.Add(time.Minute))
+	witnessed(t, f, w2, c2, tAnnounce.Add(2*time.Minute))
+	rep := verifyTiming(t, f, f.l, Options{Witnesses: []*CosignatureVerifier{v1}})
+	require.True(t, rep.OK(), rep.String())
+	require.Equal(t, 1, rep.Timing.Matching)
+	require.Contains(t, rep.String(), "warning: cosigned checkpoints: 1 signatures by witness.example.net/w2+")
+}
