@@ -639,3 +639,45 @@ func TestVerifyTimingUnknownWitness(t *testing.T) {
 	require.Equal(t, 1, rep.Timing.Matching)
 	require.Contains(t, rep.String(), "warning: cosigned checkpoints: 1 signatures by witness.example.net/w2+")
 }
+
+// ExampleWitness shows a witness cosigning a ledger's checkpoint, the
+// ledger keeping the cosignature, and a reader checking the timing with
+// the witness's key.
+func ExampleWitness() {
+	dir, err := os.MkdirTemp("", "example-witness")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+
+	// The agency's ledger (deterministic keys, for the example only).
+	aseed := sha256.Sum256([]byte(agencyName))
+	askey, avkey, _ := GenerateKey(bytes.NewReader(aseed[:]), agencyName)
+	agency, _ := NewSigner(askey)
+	agencyKey, _ := NewVerifier(avkey)
+	l, err := CreateDir(filepath.Join(dir, "ledger"), agencyName, DirOptions{Signer: agency})
+	if err != nil {
+		panic(err)
+	}
+	defer l.Close()
+
+	// The witness, configured with the agency's verifier key.
+	wseed := sha256.Sum256([]byte("witness " + w1Name))
+	wskey, wvkey, _ := GenerateWitnessKey(bytes.NewReader(wseed[:]), w1Name)
+	c, _ := NewCosigner(wskey, func() time.Time { return time.Date(2026, 11, 20, 2, 5, 0, 0, time.UTC) })
+	w, _ := NewWitness(c, filepath.Join(dir, "state"))
+	msg, err := w.CosignLedger(l, agencyKey)
+	if err != nil {
+		panic(err)
+	}
+	name, _ := l.AddCosigned(msg)
+	fmt.Println(name)
+
+	// A reader who trusts the witness's key.
+	witnessKey, _ := NewCosignatureVerifier(wvkey)
+	rep, _ := Verify(l, nil, []note.Verifier{agencyKey}, Options{Witnesses: []*CosignatureVerifier{witnessKey}})
+	fmt.Print(rep.Timing)
+	// Output:
+	// cosigned/000000-016d393267db7d67.checkpoint
+	// timing: witnesses witness.example.org/w1+38d51c5e (quorum 1), 1 cosigned checkpoints, 1 matching the ledger
+}
