@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,6 +19,29 @@ import (
 // cosignedDir is the subfolder of a DirLedger holding cosigned
 // checkpoints.
 const cosignedDir = "cosigned"
+
+// MaxCosignedSize bounds a cosigned checkpoint: three lines and at most
+// MaxSignatures signature lines fit in far less. Larger files are refused
+// unread, so that a hostile folder costs little.
+const MaxCosignedSize = 16 << 10
+
+// readCosigned reads a cosigned checkpoint file of at most
+// MaxCosignedSize bytes.
+func readCosigned(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxCosignedSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxCosignedSize {
+		return nil, fmt.Errorf("%w: a cosigned checkpoint longer than %d bytes", ErrMalformed, MaxCosignedSize)
+	}
+	return b, nil
+}
 
 // CosignedFileName returns the name under which a [DirLedger] keeps a
 // cosigned checkpoint: its size as at least 6 decimal digits, a hyphen,
@@ -79,6 +103,9 @@ func (l *DirLedger) AddCosigned(msg []byte) (string, error) {
 	err := l.withLock(false, func() error {
 		if err := l.refresh(); err != nil {
 			return err
+		}
+		if len(msg) > MaxCosignedSize {
+			return &LedgerError{Dir: l.dir, File: cosignedDir, Err: fmt.Errorf("%w: a cosigned checkpoint longer than %d bytes", ErrMalformed, MaxCosignedSize)}
 		}
 		c, err := ParseSignedCheckpoint(msg)
 		if err != nil {
@@ -167,7 +194,7 @@ func (l *DirLedger) ReadCosigned() ([]CosignedFile, error) {
 			if !ok || !e.Type().IsRegular() {
 				return l.corrupt(name, 0, errors.New("unexpected file in the cosigned folder"))
 			}
-			msg, err := readFile(filepath.Join(dir, e.Name()))
+			msg, err := readCosigned(filepath.Join(dir, e.Name()))
 			if err != nil {
 				return l.corrupt(name, 0, err)
 			}

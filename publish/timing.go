@@ -234,6 +234,10 @@ func CheckTiming(in TimingInput) *TimingReport {
 		}
 		seenMsg[string(f.Msg)] = true
 		rep.Cosigned++
+		if len(f.Msg) > MaxCosignedSize {
+			problem(f.Name, 0, fmt.Errorf("%s: %w: longer than %d bytes", f.Name, ErrMalformed, MaxCosignedSize))
+			continue
+		}
 		c, _, err := Policy{AllowUnknown: true}.OpenCheckpoint(f.Msg, in.LogKeys...)
 		if err != nil {
 			problem(f.Name, 0, fmt.Errorf("%s: %w", f.Name, err))

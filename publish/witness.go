@@ -173,7 +173,7 @@ func (w *Witness) Last(origin string) (msg []byte, c Checkpoint, at time.Time, e
 
 func (w *Witness) last(origin string) ([]byte, Checkpoint, time.Time, error) {
 	file := filepath.Join(w.dir, w.stateName(origin))
-	msg, err := readFile(file)
+	msg, err := readCosigned(file)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, Checkpoint{}, time.Time{}, nil
 	}

@@ -681,3 +681,20 @@ func ExampleWitness() {
 	// cosigned/000000-016d393267db7d67.checkpoint
 	// timing: witnesses witness.example.org/w1+38d51c5e (quorum 1), 1 cosigned checkpoints, 1 matching the ledger
 }
+
+func TestCosignedSizeBound(t *testing.T) {
+	f := newFixture(t)
+	f.announce(t)
+	cp, err := f.l.Checkpoint()
+	require.NoError(t, err)
+	big := append(bytes.Clone(cp[:len(cp)-1]), bytes.Repeat([]byte("A"), MaxCosignedSize)...)
+	big = append(big, '\n')
+	_, err = f.l.AddCosigned(big)
+	require.ErrorIs(t, err, ErrMalformed)
+	require.NoError(t, os.MkdirAll(filepath.Join(f.dir, "cosigned"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(f.dir, "cosigned", CosignedFileName(1, big)), big, 0o644))
+	_, err = f.l.ReadCosigned()
+	require.ErrorIs(t, err, ErrMalformed)
+	rep := verifyTiming(t, f, f.l, Options{Cosigned: [][]byte{big}})
+	requireProblem(t, rep, is(ErrMalformed))
+}

@@ -14,7 +14,7 @@ import (
 func init() {
 	register(command{
 		name:    "verify",
-		summary: "verify a ledger: signatures, chain, seed timing, roots, replay of every draw and amendment",
+		summary: "verify a ledger: signatures, chain, seed timing (from witnesses with --witness), roots, replay of every draw and amendment",
 		run:     runVerify,
 	})
 }
