@@ -191,6 +191,12 @@ func TestWitnessCLIBackdatedBeacon(t *testing.T) {
 	e := newWitnessEnv(t)
 	out := mustCLI(t, "announce", "--dir", e.dir, "--ledger", e.ledger, "--key", e.agency+".key", "--beacon", "9367912", "--at", "2024-07-13T20:00:00Z")
 	require.Contains(t, out, "beacon round 9367912 is due at 2024-07-13T21:45:00Z")
+	// The operator's own "witness", named like the real one, cosigns
+	// with a time before the round.
+	fake := filepath.Join(e.tmp, "fake")
+	mustCLI(t, "witness", "keygen", "--name", "witness.example.org/w1", "--out", fake)
+	mustCLI(t, "witness", "cosign", "--key", fake+".key", "--ledger", e.ledger, "--state", filepath.Join(e.tmp, "fake-state"),
+		"--log-pub", e.agency+".pub", "--at", "2024-07-13T20:30:00Z")
 	code, out, errs := e.cosign(t, 0, e.ledger, "2026-11-20T10:00:00+08:00")
 	require.Equal(t, 0, code, out+errs)
 	mustCLI(t, "draw", "--dir", e.dir, "--ledger", e.ledger, "--key", e.agency+".key", "--beacon-json", beaconFile, "--at", "2026-11-20T10:01:00+08:00")
@@ -204,6 +210,12 @@ func TestWitnessCLIBackdatedBeacon(t *testing.T) {
 	require.Equal(t, 1, code, out)
 	require.Contains(t, out, "000001-announcement.note announced before its seed event: NOT PROVEN, witnessed by 2026-11-20T02:00:00Z; beacon round 9367912 at 2024-07-13T21:45:00Z\n")
 	require.Contains(t, errs, "not proven to exist before its seed event")
+	require.Contains(t, out, "warning: cosigned checkpoints: 1 signatures by witness.example.org/w1+")
+	require.Contains(t, out, "which is neither the agency's key nor a witness given: not counted")
+	// Only the fake witness's key makes it "proven": readers must get
+	// witness keys out of band.
+	code, out, _ = e.verify(t, e.ledger, "--witness", fake+".pub")
+	require.Equal(t, 0, code, out)
 }
 
 // The ledger rolled back to an older copy: the witness refuses, verify
