@@ -77,6 +77,12 @@ func WriteKeyFiles(prefix, signerKey, verifierKey string) error {
 	if s.Name() != v.Name() || s.KeyHash() != v.KeyHash() {
 		return &KeyFileError{File: pubFile, Err: errors.New("verifier key does not match the signer key")}
 	}
+	return writeKeyPair(keyFile, pubFile, signerKey, verifierKey)
+}
+
+// writeKeyPair writes a checked key pair to keyFile (mode 0600) and
+// pubFile (mode 0644), never overwriting.
+func writeKeyPair(keyFile, pubFile, signerKey, verifierKey string) error {
 	for _, f := range []string{keyFile, pubFile} {
 		if _, err := os.Lstat(f); err == nil {
 			return &KeyFileError{File: f, Err: ErrExists}

@@ -128,6 +128,8 @@ func parseDocFileName(name string) (int64, Kind, bool) {
 //	hashes                     the Merkle log's stored hashes (see below)
 //	checkpoint                 the latest signed checkpoint
 //	lock                       empty; flock'ed to serialise processes
+//	cosigned/                  cosigned checkpoints, kept for good (see
+//	                           [DirLedger.AddCosigned]); optional
 //	.tmp-*                     in-flight writes; ignored, and removed by
 //	                           the next writer to hold the lock exclusively
 //
@@ -350,6 +352,24 @@ func (l *DirLedger) load(full, repair bool) error {
 			seen[name] = true
 		case strings.HasPrefix(name, tempPrefix):
 			temps = append(temps, name)
+		case name == cosignedDir:
+			// Checked by ReadCosigned and Verify, not here: a cosigned
+			// checkpoint that disagrees with the documents is evidence
+			// (of a rollback or a fork) to report, not damage to refuse.
+			if !e.IsDir() {
+				return l.corrupt(name, 0, errors.New("not a folder"))
+			}
+			if repair {
+				cs, err := os.ReadDir(filepath.Join(l.dir, name))
+				if err != nil {
+					return &LedgerError{Dir: l.dir, File: name, Err: err}
+				}
+				for _, c := range cs {
+					if strings.HasPrefix(c.Name(), tempPrefix) {
+						temps = append(temps, filepath.Join(name, c.Name()))
+					}
+				}
+			}
 		default:
 			seq, _, ok := parseDocFileName(name)
 			if !ok || !e.Type().IsRegular() {

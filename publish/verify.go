@@ -37,6 +37,13 @@ type Options struct {
 	Checkpoint []byte
 	// Context bounds the replays; nil means context.Background().
 	Context context.Context
+
+	// Witnesses, Quorum and Cosigned are the reader's witness policy and
+	// the cosigned checkpoints it got besides those kept in the ledger
+	// folder; see [CheckTiming] (timing.go).
+	Witnesses []*CosignatureVerifier
+	Quorum    int
+	Cosigned  [][]byte
 }
 
 // Problem is one thing Verify found wrong (or, among the warnings, worth
@@ -111,9 +118,11 @@ type Report struct {
 	Documents  int64
 	Checkpoint Checkpoint
 	// Signers are the key names that signed every document.
-	Signers  []string
-	Draws    []DrawReport
-	Redraws  []RedrawReport
+	Signers []string
+	Draws   []DrawReport
+	Redraws []RedrawReport
+	// Timing holds the verdicts on times from witnesses ([CheckTiming]).
+	Timing   *TimingReport
 	Problems []Problem // what disagrees: the ledger does not verify
 	Warnings []Problem // late or missing results, redraws, unverifiable seeds
 }
@@ -166,6 +175,9 @@ func (r *Report) String() string {
 			ans = "new announcement " + x.Announcement
 		}
 		fmt.Fprintf(&b, "REDRAW %s voids %s: %q; %s\n", x.Doc, x.Draw, x.Reason, ans)
+	}
+	if r.Timing != nil {
+		b.WriteString(r.Timing.String())
 	}
 	for _, w := range r.Warnings {
 		fmt.Fprintf(&b, "warning: %s\n", w)
@@ -237,6 +249,7 @@ func Verify(l Ledger, set *roster.Set, verifiers []note.Verifier, opt Options) (
 	var tree roster.TreeBuilder
 	var prev Digest
 	signedAll := map[string]int64{}
+	var digests []Digest // for the timing hook
 	for seq := int64(1); seq <= n; seq++ {
 		name := fmt.Sprintf("document %d", seq)
 		b, err := l.Read(seq)
@@ -247,6 +260,7 @@ func Verify(l Ledger, set *roster.Set, verifiers []note.Verifier, opt Options) (
 		}
 		digest := DigestOf(b)
 		tree.AddLeaf(digest[:])
+		digests = append(digests, digest)
 		doc, err := ParseSigned(b)
 		if err != nil {
 			v.problem(name, seq, err)
@@ -293,6 +307,7 @@ func Verify(l Ledger, set *roster.Set, verifiers []note.Verifier, opt Options) (
 	slices.Sort(rep.Signers)
 	v.checkpoint(l, verifiers, rep.Documents, tree.Root())
 	v.record(r, set)
+	v.timing(l, r, verifiers, digests) // witnesses: timing.go
 	return rep, nil
 }
 

@@ -23,6 +23,10 @@ func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	calendar := fs.String("calendar", "", "working-day calendar file (date,kind,name); default Monday to Friday")
 	checkpoint := fs.String("checkpoint", "", "an older signed checkpoint of the ledger that it must extend")
 	at := fs.String("at", "", "time of the verification, RFC 3339 (default: now)")
+	var witnesses, cosigned listFlag
+	fs.Var(&witnesses, "witness", "a witness's verifier key file (W.pub from witness keygen) whose cosignatures count, repeatable")
+	quorum := fs.Int("quorum", 1, "how many distinct witnesses must have cosigned for a time to count, with --witness")
+	fs.Var(&cosigned, "cosigned", "a cosigned checkpoint got elsewhere (e.g. from a witness), besides LEDGER/cosigned/, repeatable")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -54,6 +58,9 @@ func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		}
 		opt.Checkpoint = b
 	}
+	if err := witnessOptions(&opt, witnesses, *quorum, cosigned); err != nil {
+		return err
+	}
 	var err error
 	if opt.Now, err = actionTime(*at); err != nil {
 		return err
@@ -77,6 +84,29 @@ func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if !rep.OK() {
 		// The report on stdout lists the problems; say so once here.
 		return &mismatchError{msg: fmt.Sprintf("%s: verification failed, %d problems (see the report)", *ledger, len(rep.Problems))}
+	}
+	return nil
+}
+
+// witnessOptions reads --witness, --quorum and --cosigned into opt.
+func witnessOptions(opt *publish.Options, witnesses []string, quorum int, cosigned []string) error {
+	for _, f := range witnesses {
+		w, err := publish.LoadCosignatureVerifier(f)
+		if err != nil {
+			return err
+		}
+		opt.Witnesses = append(opt.Witnesses, w)
+	}
+	if len(witnesses) > 0 && (quorum < 1 || quorum > len(witnesses)) {
+		return usagef("--quorum %d: want 1 to %d (the number of --witness keys)", quorum, len(witnesses))
+	}
+	opt.Quorum = quorum
+	for _, f := range cosigned {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		opt.Cosigned = append(opt.Cosigned, b)
 	}
 	return nil
 }

@@ -60,6 +60,20 @@ func TestCommandTable(t *testing.T) {
 			for i, w := range words {
 				words[i] = strings.Trim(w, `"`)
 			}
+			// A command with subcommands (witness keygen, witness
+			// cosign): the example's first word picks the forms.
+			if len(words) > 0 && !strings.HasPrefix(words[0], "-") {
+				sub := words[0]
+				words = words[1:]
+				var picked []synopsis
+				for i, form := range strings.Split(c.usage, "\n") {
+					if strings.HasPrefix(form, sub+" ") {
+						picked = append(picked, forms[i])
+					}
+				}
+				require.NotEmpty(t, picked, "example %q: no form of subcommand %q", c.example, sub)
+				forms = picked
+			}
 			require.NoError(t, ex.Parse(words), "example %q", c.example)
 			require.Zero(t, ex.NArg(), "example %q has stray arguments", c.example)
 			ex.Visit(func(f *flag.Flag) { given["--"+f.Name] = true })

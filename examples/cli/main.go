@@ -152,10 +152,18 @@ var commands = []command{
 	},
 	{
 		name:    "verify",
-		summary: "verify a ledger: signatures, chain, seed timing, roots, replay of every draw and amendment",
-		usage:   `--ledger LEDGER --pub PREFIX.pub... [--dir DIR] [--calendar FILE] [--checkpoint FILE] [--at TIME]`,
+		summary: "verify a ledger: signatures, chain, seed timing (from witnesses with --witness), roots, replay of every draw and amendment",
+		usage:   `--ledger LEDGER --pub PREFIX.pub... [--dir DIR] [--calendar FILE] [--checkpoint FILE] [--witness W.pub]... [--quorum N] [--cosigned FILE]... [--at TIME]`,
 		example: `cli verify --ledger ledger --dir county --pub agency.pub`,
 		run:     runVerify,
+	},
+	{
+		name:    "witness",
+		summary: "an independent witness: keygen (a witness key pair), cosign (a ledger's checkpoint, with its own time)",
+		usage: `keygen --name NAME --out PREFIX
+cosign --key PREFIX.key --ledger LEDGER --state DIR --log-pub AGENCY.pub [--at TIME]`,
+		example: `cli witness cosign --key w1.key --ledger ledger --state w1-state --log-pub agency.pub`,
+		run:     runWitness,
 	},
 }
 
