@@ -48,7 +48,7 @@ func TestResultsAsExported(t *testing.T) {
 		"--at", "2026-12-01 10:00", "--authority", "某县卫生健康局", "--inspection-type", "双随机抽查")
 	require.Equal(t, 0, code, errs)
 	require.Contains(t, out, "2 results")
-	require.Contains(t, errs, "published at: 2026-12-01T10:00:00+08:00", "echoes the time understood")
+	require.Contains(t, errs, "at: 2026-12-01T10:00:00+08:00", "echoes the time understood")
 
 	out = mustCLI(t, "verify", "--ledger", ledger, "--dir", dir, "--pub", key+".pub", "--at", "2026-12-02T10:00:00+08:00")
 	require.Contains(t, out, "verified: OK")

@@ -25,7 +25,7 @@ func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	var wf writerFlags
 	wf.define(fs, "ledger folder (created if it does not exist)", "publication time")
 	var commits listFlag
-	dice := fs.String("dice-ceremony", "", `dice ceremony "WHEN, WHERE"; WHEN in RFC 3339, e.g. "2026-11-22T09:30:00+08:00, 三楼会议室"`)
+	dice := fs.String("dice-ceremony", "", `dice ceremony "WHEN, WHERE" (comma ',' or '，'); WHEN like 2026-11-22 09:30 (China Standard Time) or RFC 3339, e.g. "2026-11-22 09:30, 三楼会议室"`)
 	round := fs.Uint64("beacon", 0, "drand round whose randomness is (part of) the seed; due after the announcement")
 	chain := fs.String("beacon-chain", "quicknet", "drand chain of --beacon: quicknet or mainnet")
 	fs.Var(&commits, "commit", "commit-reveal participant NAME=HEX (the commitment), repeatable")
@@ -38,15 +38,13 @@ func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	}
 	var promises []random.SeedPromise
 	if *dice != "" {
-		when, where, ok := strings.Cut(*dice, ",")
-		when, where = strings.TrimSpace(when), strings.TrimSpace(where)
-		if !ok || when == "" || where == "" {
-			return usagef(`--dice-ceremony %q: want "WHEN, WHERE"`, *dice)
+		when, where, err := publish.ParseCeremony(*dice)
+		if err != nil {
+			return usagef("--dice-ceremony: %v", err)
 		}
-		if _, err := publish.CeremonyTime(when); err != nil {
-			return fmt.Errorf("--dice-ceremony %q: %v", *dice, err)
-		}
-		promises = append(promises, random.DiceSource{Ceremony: random.Ceremony{When: when, Where: where}}.Promise())
+		// The record keeps the instant with +08:00.
+		fmt.Fprintf(stderrFor(fs), "ceremony: %s (%s)\n", publish.FormatTime(when), where)
+		promises = append(promises, random.DiceSource{Ceremony: random.Ceremony{When: publish.FormatTime(when), Where: where}}.Promise())
 	}
 	if len(commits) > 0 {
 		var cs []random.Commitment
@@ -115,14 +113,15 @@ func beaconChain(name string) (random.ChainInfo, error) {
 	return random.ChainInfo{}, usagef("--beacon-chain %q: want quicknet or mainnet", name)
 }
 
-// actionTime reads --at, or returns the current time.
+// actionTime reads --at (see publish.ParseTime: a time without an
+// offset is China Standard Time), or returns the current time.
 func actionTime(s string) (time.Time, error) {
 	if s == "" {
 		return time.Now().UTC().Truncate(time.Second), nil
 	}
-	t, err := time.Parse(time.RFC3339, s)
+	t, err := publish.ParseTime(s)
 	if err != nil {
-		return time.Time{}, usagef("--at %q: want RFC 3339, e.g. 2026-11-20T10:00:00+08:00", s)
+		return time.Time{}, usagef("--at: %v", err)
 	}
 	return t, nil
 }
@@ -131,13 +130,15 @@ func actionTime(s string) (time.Time, error) {
 type writerFlags struct {
 	ledger, key, at string
 	witness         listFlag
+	echo            io.Writer // where the time understood is echoed (stderr)
 }
 
 func (f *writerFlags) define(fs *flag.FlagSet, ledgerHelp, atHelp string) {
 	fs.StringVar(&f.ledger, "ledger", "", ledgerHelp)
 	fs.StringVar(&f.key, "key", "", "signer key file (PREFIX.key)")
 	fs.Var(&f.witness, "witness-key", "a second signer's key file, e.g. the discipline inspection office (repeatable)")
-	fs.StringVar(&f.at, "at", "", atHelp+", RFC 3339 (default: now)")
+	fs.StringVar(&f.at, "at", "", atHelp+", like 2026-11-20 10:00 (China Standard Time) or RFC 3339 (default: now)")
+	f.echo = stderrFor(fs)
 }
 
 // open reads --at and the signer keys and opens the ledger to append to;
@@ -147,6 +148,9 @@ func (f *writerFlags) open(create bool, name string) (*publish.DirLedger, []publ
 	when, err := actionTime(f.at)
 	if err != nil {
 		return nil, nil, time.Time{}, err
+	}
+	if f.at != "" && f.echo != nil {
+		fmt.Fprintf(f.echo, "at: %s\n", publish.FormatTime(when))
 	}
 	var signers []publish.Signer
 	for _, file := range append([]string{f.key}, f.witness...) {

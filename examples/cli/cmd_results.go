@@ -72,7 +72,6 @@ func runResults(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer l.Close()
-	fmt.Fprintf(stderrFor(fs), "published at: %s\n", publish.FormatTime(when))
 	draw, err := lastLiveDraw(rec, *drawFlag)
 	if err != nil {
 		return err

@@ -20,9 +20,9 @@ func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	dir := fs.String("dir", "", "folder with the tables announced (without it, draws are not replayed)")
 	var pubs listFlag
 	fs.Var(&pubs, "pub", "verifier key file (PREFIX.pub) whose key must have signed every document, repeatable")
-	calendar := fs.String("calendar", "", "working-day calendar file (date,kind,name); default Monday to Friday")
+	calendar := fs.String("calendar", "", "working-day calendar file (date,kind,name) adding years (or replacing them) to the State Council schedules built in (2025, 2026)")
 	checkpoint := fs.String("checkpoint", "", "an older signed checkpoint of the ledger that it must extend")
-	at := fs.String("at", "", "time of the verification, RFC 3339 (default: now)")
+	at := fs.String("at", "", "time of the verification, like 2026-12-02 10:00 (China Standard Time) or RFC 3339 (default: now)")
 	var witnesses, cosigned listFlag
 	fs.Var(&witnesses, "witness", "a witness's verifier key file (W.pub from witness keygen) whose cosignatures count, repeatable")
 	quorum := fs.Int("quorum", 1, "how many distinct witnesses must have cosigned for a time to count, with --witness")
@@ -49,7 +49,7 @@ func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		opt.Calendar = cal
+		opt.Calendar = publish.Official().With(cal)
 	}
 	if *checkpoint != "" {
 		b, err := os.ReadFile(*checkpoint)
@@ -64,6 +64,9 @@ func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	var err error
 	if opt.Now, err = actionTime(*at); err != nil {
 		return err
+	}
+	if *at != "" {
+		fmt.Fprintf(stderrFor(fs), "at: %s\n", publish.FormatTime(opt.Now))
 	}
 	var set *roster.Set
 	if *dir != "" {
