@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"io"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -108,8 +109,54 @@ func TestHelp(t *testing.T) {
 	require.Equal(t, 0, code)
 	require.Empty(t, errs)
 	for _, c := range commands {
-		require.Contains(t, out, "\n  "+c.name+strings.Repeat(" ", max(1, 12-len(c.name)))+c.summary+"\n")
+		require.Regexp(t, "\n  "+regexp.QuoteMeta(c.name)+" +"+regexp.QuoteMeta(c.summary)+"\n", out)
 	}
+}
+
+// TestSubcommands: a two-word name ("witness cosign") is a command of
+// its own for running, -h and help; its first word alone lists them.
+func TestSubcommands(t *testing.T) {
+	saved := commands
+	t.Cleanup(func() { commands = saved })
+	demo := func(word string) command {
+		return command{
+			name: "demo " + word, summary: "the " + word + " demo", usage: "--x X", example: "cli demo " + word + " --x 1",
+			run: func(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+				x := fs.String("x", "", "a value")
+				if err := parse(fs, args); err != nil {
+					return err
+				}
+				if *x == "" {
+					return usagef("--x is required")
+				}
+				_, err := io.WriteString(stdout, word+" "+*x+"\n")
+				return err
+			},
+		}
+	}
+	commands = append(slices.Clone(saved), demo("one"), demo("two"))
+
+	code, out, errs := runCLI(t, "demo", "two", "--x", "7")
+	require.Equal(t, 0, code, errs)
+	require.Equal(t, "two 7\n", out)
+	code, _, errs = runCLI(t, "demo", "one")
+	require.Equal(t, 2, code)
+	require.Equal(t, "demo one: --x is required\nrun \"cli demo one -h\" for its usage\n", errs)
+	code, out, _ = runCLI(t, "demo", "one", "-h")
+	require.Equal(t, 0, code)
+	require.True(t, strings.HasPrefix(out, "cli demo one: the one demo\n\nusage:\n  cli demo one --x X\n"), out)
+	code, out2, _ := runCLI(t, "help", "demo", "one")
+	require.Equal(t, 0, code)
+	require.Equal(t, out, out2)
+	code, out, _ = runCLI(t, "help")
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "\n  demo one    the one demo\n")
+	code, _, errs = runCLI(t, "demo")
+	require.Equal(t, 2, code)
+	require.Equal(t, "cli: \"demo\" needs a sub-command: demo one, demo two\nrun \"cli help\" for the list of commands\n", errs)
+	code, _, errs = runCLI(t, "demo", "three")
+	require.Equal(t, 2, code)
+	require.Contains(t, errs, "needs a sub-command")
 }
 
 func TestParseSynopsis(t *testing.T) {
