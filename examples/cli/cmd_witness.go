@@ -11,24 +11,6 @@ import (
 	"github.com/doublerandom/doublerandom/publish"
 )
 
-// runWitness dispatches "witness keygen" and "witness cosign".
-func runWitness(fs *flag.FlagSet, args []string, stdout io.Writer) error {
-	if len(args) == 0 {
-		return usagef("want a subcommand: witness keygen or witness cosign")
-	}
-	switch args[0] {
-	case "-h", "-help", "--help":
-		// Define the flags of both subcommands, for the usage.
-		runWitnessKeygen(fs, args, stdout)
-		return runWitnessCosign(fs, args, stdout)
-	case "keygen":
-		return runWitnessKeygen(fs, args[1:], stdout)
-	case "cosign":
-		return runWitnessCosign(fs, args[1:], stdout)
-	}
-	return usagef("unknown subcommand %q: want keygen or cosign", args[0])
-}
-
 // runWitnessKeygen writes a witness key pair (Ed25519, C2SP
 // cosignature/v1, key type 0x04): PREFIX.key (mode 0600) and PREFIX.pub.
 func runWitnessKeygen(fs *flag.FlagSet, args []string, stdout io.Writer) error {

@@ -104,7 +104,7 @@ func TestWitnessCLI(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"witness"}, "want a subcommand"},
+		{[]string{"witness"}, "needs a sub-command: witness cosign, witness keygen"},
 		{[]string{"witness", "sign"}, `unknown subcommand "sign"`},
 		{[]string{"witness", "cosign", "--key", e.w[0] + ".key", "--ledger", e.ledger, "--state", e.state[0]}, "--log-pub"},
 		{[]string{"witness", "cosign", "--key", e.agency + ".key", "--ledger", e.ledger, "--state", e.state[0], "--log-pub", e.agency + ".pub"}, "type 0x01"},

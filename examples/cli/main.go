@@ -27,6 +27,9 @@ import (
 
 // A command is one subcommand of the tool: one entry of [commands].
 type command struct {
+	// name is one word, or two for the sub-commands of one tool
+	// ("witness keygen", "witness cosign"): "cli witness keygen -h" and
+	// "cli help witness keygen" then work like any command's.
 	name string
 	// summary says what the command does, in one line (for "cli help"
 	// and as the first line of "cli NAME -h").
@@ -158,12 +161,18 @@ var commands = []command{
 		run:     runVerify,
 	},
 	{
-		name:    "witness",
-		summary: "an independent witness: keygen (a witness key pair), cosign (a ledger's checkpoint, with its own time)",
-		usage: `keygen --name NAME --out PREFIX
-cosign --key PREFIX.key --ledger LEDGER --state DIR --log-pub AGENCY.pub [--at TIME]`,
+		name:    "witness cosign",
+		summary: "as an independent witness, check a ledger's latest checkpoint against the last one cosigned and cosign it with the witness's own time",
+		usage:   `--key PREFIX.key --ledger LEDGER --state DIR --log-pub AGENCY.pub [--at TIME]`,
 		example: `cli witness cosign --key w1.key --ledger ledger --state w1-state --log-pub agency.pub`,
-		run:     runWitness,
+		run:     runWitnessCosign,
+	},
+	{
+		name:    "witness keygen",
+		summary: "write a witness key pair (Ed25519, C2SP cosignature/v1): PREFIX.key (secret) and PREFIX.pub",
+		usage:   `--name NAME --out PREFIX`,
+		example: `cli witness keygen --name witness.example.org/w1 --out w1`,
+		run:     runWitnessKeygen,
 	},
 }
 
@@ -201,21 +210,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 			printHelp(stdout)
 			return 0
 		}
-		c, ok := lookup(args[1])
-		if !ok {
-			fmt.Fprintf(stderr, "cli: unknown command %q\nrun \"cli help\" for the list of commands\n", args[1])
+		c, n, err := lookup(args[1:])
+		if err != nil {
+			fmt.Fprintf(stderr, "cli: %v\n", err)
 			return 2
 		}
-		if len(args) > 2 {
+		if len(args) > 1+n {
 			fmt.Fprintf(stderr, "cli: help takes one command name, not %q\n", strings.Join(args[1:], " "))
 			return 2
 		}
 		printCommandHelp(stdout, c, newFlagSet(c))
 		return 0
 	}
-	c, ok := lookup(args[0])
-	if !ok {
-		fmt.Fprintf(stderr, "cli: unknown command %q\nrun \"cli help\" for the list of commands\n", args[0])
+	c, n, err := lookup(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "cli: %v\n", err)
 		return 2
 	}
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
@@ -225,7 +234,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() {}
 	stderrs.Store(fs, stderr)
 	defer stderrs.Delete(fs)
-	err := c.run(fs, args[1:], stdout)
+	err = c.run(fs, args[n:], stdout)
 	var mm *mismatchError
 	var ue *usageError
 	switch {
@@ -246,13 +255,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-// lookup finds the command named name.
-func lookup(name string) (command, bool) {
-	i := slices.IndexFunc(commands, func(c command) bool { return c.name == name })
-	if i < 0 {
-		return command{}, false
+// lookup finds the command that args start with and returns it with
+// the number of words its name takes.
+func lookup(args []string) (command, int, error) {
+	if len(args) >= 2 {
+		if i := slices.IndexFunc(commands, func(c command) bool { return c.name == args[0]+" "+args[1] }); i >= 0 {
+			return commands[i], 2, nil
+		}
 	}
-	return commands[i], true
+	if i := slices.IndexFunc(commands, func(c command) bool { return c.name == args[0] }); i >= 0 {
+		return commands[i], 1, nil
+	}
+	var subs []string
+	for _, c := range commands {
+		if first, _, ok := strings.Cut(c.name, " "); ok && first == args[0] {
+			subs = append(subs, c.name)
+		}
+	}
+	if len(subs) > 0 {
+		return command{}, 0, fmt.Errorf("%q needs a sub-command: %s\nrun \"cli help\" for the list of commands", args[0], strings.Join(subs, ", "))
+	}
+	return command{}, 0, fmt.Errorf("unknown command %q\nrun \"cli help\" for the list of commands", args[0])
 }
 
 // newFlagSet returns c's flags, defined by running c with -h (every
@@ -268,8 +291,12 @@ func newFlagSet(c command) *flag.FlagSet {
 // printHelp writes the list of commands.
 func printHelp(w io.Writer) {
 	fmt.Fprintf(w, "usage: cli COMMAND [flags]\n\ncommands:\n")
+	width := 11
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
+		width = max(width, len(c.name))
+	}
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-*s %s\n", width, c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\n"+
 		"\"cli help COMMAND\" (or \"cli COMMAND -h\") says what a command does, which flags\n"+
