@@ -105,7 +105,7 @@ func TestWitnessCLI(t *testing.T) {
 		want string
 	}{
 		{[]string{"witness"}, "needs a sub-command: witness cosign, witness keygen"},
-		{[]string{"witness", "sign"}, `unknown subcommand "sign"`},
+		{[]string{"witness", "sign"}, "needs a sub-command: witness cosign, witness keygen"},
 		{[]string{"witness", "cosign", "--key", e.w[0] + ".key", "--ledger", e.ledger, "--state", e.state[0]}, "--log-pub"},
 		{[]string{"witness", "cosign", "--key", e.agency + ".key", "--ledger", e.ledger, "--state", e.state[0], "--log-pub", e.agency + ".pub"}, "type 0x01"},
 		{[]string{"witness", "cosign", "--key", e.w[0] + ".key", "--ledger", e.ledger, "--state", e.state[0], "--log-pub", e.w[1] + ".pub"}, "w2.pub"},
