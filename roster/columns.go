@@ -257,7 +257,6 @@ func ReadColumnMap(r io.Reader, file string) (*ColumnMap, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -266,6 +265,7 @@ func ReadColumnMap(r io.Reader, file string) (*ColumnMap, error) {
 			}
 			return nil, &RowError{File: file, Err: err}
 		}
+		line, _ := cr.FieldPos(0)
 		if first {
 			first = false
 			if !slices.Equal(rec, columnMapHeader) {
