@@ -390,10 +390,12 @@ func TestHeaderMappingRules(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, tab.Root(), again.Root())
 
-	// Surrounding spaces (ASCII and ideographic) are ignored in the look-up.
-	tab, err = read(" 统一社会信用代码\u3000,单位名称 \nP1,x\n", KindPremises)
+	// Surrounding spaces (ASCII and ideographic) and line breaks are
+	// ignored in the look-up.
+	tab, err = read(" 统一社会信用代码\u3000,\"单位\r\n名称 \"\nP1,x\n", KindPremises)
 	require.NoError(t, err)
 	require.Equal(t, map[string]string{"id": "P1", "name": "x"}, tab.At(0).Map())
+	require.Equal(t, "单位\n名称 ", tab.Report().Columns[1].Header) // encoding/csv reads CRLF in quotes as LF
 
 	// Conflicts without id: the built-in table applies, and the id is
 	// derived as ever.

@@ -255,7 +255,8 @@ type cellValue struct {
 	text string
 	// date: the text is the day of a serial date (a number cell).
 	date bool
-	// digits: the significant digits of a number cell read as a number.
+	// digits: the significant digits of a number cell holding a whole
+	// number (0 otherwise).
 	digits int
 }
 
@@ -320,6 +321,9 @@ func (x *xlsxReader) cell(row, col int, v string, asDate bool) (cellValue, error
 	text, sig, ok := plainDecimal(v)
 	if !ok {
 		return cellValue{}, fmt.Errorf("%w: number cell holds %q", ErrBadValue, v)
+	}
+	if strings.Contains(text, ".") {
+		sig = 0 // not a code: no warning
 	}
 	return cellValue{text: text, digits: sig}, nil
 }
