@@ -569,3 +569,27 @@ func TestFastPathAndMapping(t *testing.T) {
 	require.Equal(t, 25000, fast.Report().Dates)
 	require.Equal(t, 25000, slow.Report().Dates)
 }
+
+// The built-in table: valid names, headers as they are looked up, the
+// attributes the protocol reads where they exist, and a copy for callers.
+func TestBuiltinColumns(t *testing.T) {
+	for _, k := range Kinds {
+		m := BuiltinColumns(k)
+		require.NotEmpty(t, m)
+		require.Equal(t, DropColumn, m["序号"], k)
+		for h, name := range m {
+			require.Equal(t, headerKey(h), h, k)
+			require.NoError(t, ValidName(h), k)
+			if name != DropColumn {
+				require.NoError(t, ValidName(name), k)
+			}
+		}
+		m["x"] = "y"
+		require.NotContains(t, BuiltinColumns(k), "x")
+	}
+	require.Equal(t, "id", BuiltinColumns(KindPremises)["统一社会信用代码"])
+	require.Equal(t, "premises", BuiltinColumns(KindHistory)["统一社会信用代码"])
+	require.Equal(t, "id", BuiltinColumns(KindInspectors)["执法证号"])
+	require.Equal(t, "inspector", BuiltinColumns(KindConflicts)["执法证号"])
+	require.Equal(t, AttrCredentialExpires, BuiltinColumns(KindInspectors)["证件有效期至"])
+}
