@@ -390,10 +390,12 @@ func TestHeaderMappingRules(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, tab.Root(), again.Root())
 
-	// Surrounding spaces (ASCII and ideographic) are ignored in the look-up.
-	tab, err = read(" 统一社会信用代码\u3000,单位名称 \nP1,x\n", KindPremises)
+	// Surrounding spaces (ASCII and ideographic) and line breaks are
+	// ignored in the look-up.
+	tab, err = read(" 统一社会信用代码\u3000,\"单位\r\n名称 \"\nP1,x\n", KindPremises)
 	require.NoError(t, err)
 	require.Equal(t, map[string]string{"id": "P1", "name": "x"}, tab.At(0).Map())
+	require.Equal(t, "单位\n名称 ", tab.Report().Columns[1].Header) // encoding/csv reads CRLF in quotes as LF
 
 	// Conflicts without id: the built-in table applies, and the id is
 	// derived as ever.
@@ -566,4 +568,28 @@ func TestFastPathAndMapping(t *testing.T) {
 	require.Equal(t, slow.Root(), fast.Root())
 	require.Equal(t, 25000, fast.Report().Dates)
 	require.Equal(t, 25000, slow.Report().Dates)
+}
+
+// The built-in table: valid names, headers as they are looked up, the
+// attributes the protocol reads where they exist, and a copy for callers.
+func TestBuiltinColumns(t *testing.T) {
+	for _, k := range Kinds {
+		m := BuiltinColumns(k)
+		require.NotEmpty(t, m)
+		require.Equal(t, DropColumn, m["序号"], k)
+		for h, name := range m {
+			require.Equal(t, headerKey(h), h, k)
+			require.NoError(t, ValidName(h), k)
+			if name != DropColumn {
+				require.NoError(t, ValidName(name), k)
+			}
+		}
+		m["x"] = "y"
+		require.NotContains(t, BuiltinColumns(k), "x")
+	}
+	require.Equal(t, "id", BuiltinColumns(KindPremises)["统一社会信用代码"])
+	require.Equal(t, "premises", BuiltinColumns(KindHistory)["统一社会信用代码"])
+	require.Equal(t, "id", BuiltinColumns(KindInspectors)["执法证号"])
+	require.Equal(t, "inspector", BuiltinColumns(KindConflicts)["执法证号"])
+	require.Equal(t, AttrCredentialExpires, BuiltinColumns(KindInspectors)["证件有效期至"])
 }

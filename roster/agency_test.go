@@ -34,8 +34,8 @@ var chineseHeaders = map[Kind]map[string]string{
 // numericUSCC is an 18-digit unified social credit code of digits only,
 // with a right check character: the kind of id Excel turns into a number.
 func numericUSCC(t testing.TB) string {
-	for n := 91371727000000001; ; n++ {
-		body := strconv.Itoa(n)
+	for n := int64(91371727000000001); ; n++ {
+		body := strconv.FormatInt(n, 10)
 		c, err := USCCCheckChar(body)
 		require.NoError(t, err)
 		if c >= '0' && c <= '9' {

@@ -28,8 +28,9 @@ import (
 //  3. the header itself: a header that is not mapped is the attribute's
 //     name (and must be a valid one).
 //
-// Headers are looked up with surrounding spaces (U+0020, U+3000) removed;
-// a header kept as is keeps them (and is then an error). A mapping to
+// Headers are looked up with surrounding spaces (U+0020, U+3000) and line
+// breaks (a header wrapped in its cell) removed; a header kept as is keeps
+// them (and is then an error). A mapping to
 // [DropColumn] drops the column: its cells are not read and not hashed.
 // Two columns of one file that map to the same attribute are an error
 // naming both. Every header that a mapping renamed or dropped is reported
@@ -257,7 +258,6 @@ func ReadColumnMap(r io.Reader, file string) (*ColumnMap, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -266,6 +266,7 @@ func ReadColumnMap(r io.Reader, file string) (*ColumnMap, error) {
 			}
 			return nil, &RowError{File: file, Err: err}
 		}
+		line, _ := cr.FieldPos(0)
 		if first {
 			first = false
 			if !slices.Equal(rec, columnMapHeader) {
@@ -328,6 +329,15 @@ func trimHeader(h string) string {
 	return strings.Trim(h, " \u3000")
 }
 
+// headerKey is the form in which a file's header is looked up: without
+// line breaks and surrounding spaces.
+func headerKey(h string) string {
+	if strings.ContainsAny(h, "\r\n") {
+		h = strings.NewReplacer("\r", "", "\n", "").Replace(h)
+	}
+	return trimHeader(h)
+}
+
 // ColumnReport says what one column of a table file became.
 type ColumnReport struct {
 	Column int    // 1-based
@@ -357,7 +367,7 @@ func mapHeader(kind Kind, header []string, cm *ColumnMap, bad func(col int, fiel
 	}
 	for i, h := range header {
 		name, source := h, ""
-		t := trimHeader(h)
+		t := headerKey(h)
 		if e, ok := file[t]; ok {
 			name, source = e.name, "Go"
 			if e.line > 0 {
@@ -404,7 +414,7 @@ func mapHeader(kind Kind, header []string, cm *ColumnMap, bad func(col int, fiel
 // builtinFor returns the built-in table that applies to a header: the
 // kind's, or none when a column is named id.
 func builtinFor(kind Kind, header []string) map[string]string {
-	if slices.ContainsFunc(header, func(h string) bool { return trimHeader(h) == "id" }) {
+	if slices.ContainsFunc(header, func(h string) bool { return headerKey(h) == "id" }) {
 		return nil
 	}
 	return builtinLookup[kind]
@@ -430,7 +440,7 @@ func noIDError(kind Kind) error {
 func headerNeedsMapping(kind Kind, header []string, cm *ColumnMap) bool {
 	builtin := builtinFor(kind, header)
 	for _, h := range header {
-		t := trimHeader(h)
+		t := headerKey(h)
 		if _, ok := builtin[t]; ok {
 			return true
 		}

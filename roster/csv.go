@@ -17,7 +17,8 @@ import (
 // attributes. See [ScanCSV] for the rules; ReadCSV also rejects duplicate
 // ids and, with EncodingAuto, decides the encoding on the whole input. It
 // returns every problem found (up to Options.MaxErrors) as an
-// *[ErrorList].
+// *[ErrorList]. [Table.Report] says how the file was read (encoding,
+// header mappings, dates rewritten).
 func ReadCSV(r io.Reader, kind Kind, opt Options) (*Table, error) {
 	if !kind.valid() {
 		return nil, fmt.Errorf("roster: unknown table kind %d", uint8(kind))
@@ -120,14 +121,18 @@ func (c *collector) table(kind Kind, header []string) (*Table, error) {
 // duplicate ids (see [ReadCSV] and [RootBuilder]); warnings go to
 // Options.Warn.
 //
-// The rules: a header row is required and names the columns; names follow
-// the rules of ids and may not repeat; one column is "id", except in the
-// conflicts table, where a row without an id (no column, or an empty cell)
-// gets inspector + " " + premises. Every row has as many fields as the
-// header. Quotes follow RFC 4180 strictly. Empty lines are skipped (they
-// hold no row); a line of spaces is a row. Empty cells are absent
-// attributes. The text is UTF-8 (a byte order mark is dropped) or GBK (see
-// [Encoding]); bytes that are not valid in it are errors, never replaced.
+// The rules: a header row is required and names the columns, each header
+// read as an attribute name through the column mappings (see
+// [ColumnMap]: the built-in table of Chinese headers applies when no
+// column is named "id"); names follow the rules of ids and may not repeat;
+// one column is "id", except in the conflicts table, where a row without
+// an id (no column, or an empty cell) gets inspector + " " + premises.
+// Every row has as many fields as the header. Quotes follow RFC 4180
+// strictly. Empty lines are skipped (they hold no row); a line of spaces
+// is a row. Empty cells are absent attributes. Date attributes are read
+// with [ParseInputDate] and stored as YYYY-MM-DD. The text is UTF-8 (a
+// byte order mark is dropped), GBK or GB18030 (see [Encoding]); bytes that
+// are not valid in it are errors, never replaced.
 func ScanCSV(r io.Reader, kind Kind, opt Options) iter.Seq2[Row, error] {
 	return func(yield func(Row, error) bool) {
 		if !kind.valid() {

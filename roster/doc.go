@@ -20,8 +20,17 @@
 //	roots := set.Roots()  // the four roots the announcement publishes
 //
 // A [Row] is an id and its attributes; a [Table] is validated rows in id
-// order ([NewTable], [ReadCSV], [ReadJSONL]); a [Set] is the four tables
-// with their references checked ([NewSet], [LoadDir]). The typed views
+// order ([NewTable], [ReadCSV], [ReadXLSX], [ReadJSONL]); a [Set] is the
+// four tables with their references checked ([NewSet], [LoadDir]).
+//
+// Agency files are read as registers export them: CSV in UTF-8 (with or
+// without BOM), GBK or GB18030 ([Encoding]); Excel workbooks (.xlsx,
+// [ReadXLSX]); Chinese column headers mapped to the protocol's attribute
+// names by a built-in table and a column-mapping file ([ColumnMap],
+// [BuiltinColumns]); dates as 2026/11/25, 2026年11月25日 or Excel serial
+// dates ([ParseInputDate]), stored as YYYY-MM-DD so that the roots are
+// those of the canonical files. [Set.Report] says what was mapped and
+// lists the warnings. The typed views
 // [Premises], [Inspector], [Conflict] and [Inspection] read the attributes
 // the protocol interprets (dates as [Date], capacity as int, specialties
 // as a sorted list); the records [PremisesRecord], [InspectorRecord],

@@ -15,14 +15,20 @@ type Encoding uint8
 
 // The encodings a CSV input may be in.
 const (
-	// EncodingAuto reads UTF-8 when the input is valid UTF-8 (or starts
-	// with a UTF-8 byte order mark), and GBK otherwise. Streaming readers
-	// decide on the first 64 KiB.
+	// EncodingAuto detects the encoding: UTF-8 when the input starts
+	// with a UTF-8 byte order mark or is valid UTF-8, GBK (read as
+	// GB18030) when it is valid GB18030 and not UTF-8; when it is valid
+	// in neither, the one with fewer bad lines (UTF-8 on a tie), whose
+	// bad lines are then errors. Streaming readers decide on the first
+	// 64 KiB, whole-table readers on all of it. Plain ASCII is the same
+	// in all three.
 	EncodingAuto Encoding = iota
 	// EncodingUTF8 is UTF-8, with or without a byte order mark.
 	EncodingUTF8
 	// EncodingGBK is GBK (code page 936, what Excel on a Chinese Windows
-	// saves as "CSV"), read as its superset GB18030.
+	// saves as "CSV"), read as its superset GB18030 (GB 18030-2022): the
+	// four-byte sequences of GB18030 (characters outside GBK, such as
+	// 𠮷) are read too, so a GB18030 file is read with this encoding.
 	EncodingGBK
 )
 
@@ -50,7 +56,7 @@ func ParseEncoding(s string) (Encoding, error) {
 	case "gbk", "gb18030", "cp936":
 		return EncodingGBK, nil
 	}
-	return 0, fmt.Errorf("roster: unknown encoding %q (want auto, utf-8 or gbk)", s)
+	return 0, fmt.Errorf("roster: unknown encoding %q (want auto, utf-8, gbk or gb18030)", s)
 }
 
 var bom = []byte("\xef\xbb\xbf")

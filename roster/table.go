@@ -64,8 +64,9 @@ func (k Kind) MultiValued(name string) bool {
 }
 
 // Options tune how a table is read and checked. The zero value reads
-// UTF-8 or GBK (detected), warns about bad credit codes and keeps up to
-// MaxErrors errors per file.
+// UTF-8, GBK or GB18030 (detected) and the first sheet of a workbook,
+// maps headers with the built-in table only, warns about bad credit codes
+// and keeps up to MaxErrors errors per file.
 type Options struct {
 	// File names the input in error messages.
 	File string

@@ -56,13 +56,21 @@ func ReadXLSX(r io.Reader, kind Kind, opt Options) (t *Table, err error) {
 			t, err = nil, &RowError{File: opt.File, Err: fmt.Errorf("%w: the workbook cannot be read (%v)", ErrSyntax, p)}
 		}
 	}()
+	x, err := openXLSX(data, kind, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer x.f.Close()
+	return x.read()
+}
+
+// openXLSX opens a workbook (the caller closes x.f).
+func openXLSX(data []byte, kind Kind, opt Options) (*xlsxReader, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, &RowError{File: opt.File, Err: fmt.Errorf("%w: not an .xlsx workbook (%v)", ErrSyntax, err)}
 	}
-	defer f.Close()
-	x := &xlsxReader{f: f, opt: opt, kind: kind, numFmts: map[int]fmtKind{}}
-	return x.read()
+	return &xlsxReader{f: f, opt: opt, kind: kind, numFmts: map[int]fmtKind{}}, nil
 }
 
 type fmtKind uint8
@@ -86,31 +94,46 @@ func (x *xlsxReader) fail(row, col int, field, value string, err error) *RowErro
 	return &RowError{File: x.opt.File, Sheet: x.sheet, Line: row, Column: col, Field: field, Value: value, Err: err}
 }
 
-func (x *xlsxReader) read() (*Table, error) {
+// sheetRows selects the sheet and returns its rows (raw values) and the
+// index of the header row (the first that is not empty), refusing merged
+// cells from the header on.
+func (x *xlsxReader) sheetRows() (rows [][]string, headerRow int, err error) {
 	sheets := x.f.GetSheetList()
 	switch {
 	case x.opt.Sheet != "":
 		if !slices.Contains(sheets, x.opt.Sheet) {
-			return nil, &RowError{File: x.opt.File, Err: fmt.Errorf("%w: no sheet %q (the workbook has %s)", ErrSyntax, x.opt.Sheet, quoteList(sheets))}
+			return nil, 0, &RowError{File: x.opt.File, Err: fmt.Errorf("%w: no sheet %q (the workbook has %s)", ErrSyntax, x.opt.Sheet, quoteList(sheets))}
 		}
 		x.sheet = x.opt.Sheet
 	case len(sheets) == 0:
-		return nil, &RowError{File: x.opt.File, Err: fmt.Errorf("%w: the workbook has no sheet", ErrSyntax)}
+		return nil, 0, &RowError{File: x.opt.File, Err: fmt.Errorf("%w: the workbook has no sheet", ErrSyntax)}
 	default:
 		x.sheet = sheets[0]
 	}
 	if props, err := x.f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		x.date1904 = *props.Date1904
 	}
-	rows, err := x.f.GetRows(x.sheet, excelize.Options{RawCellValue: true})
+	rows, err = x.f.GetRows(x.sheet, excelize.Options{RawCellValue: true})
 	if err != nil {
-		return nil, x.fail(0, 0, "", "", fmt.Errorf("%w: %v", ErrSyntax, err))
+		return nil, 0, x.fail(0, 0, "", "", fmt.Errorf("%w: %v", ErrSyntax, err))
 	}
-	headerRow := slices.IndexFunc(rows, func(r []string) bool { return slices.ContainsFunc(r, func(c string) bool { return c != "" }) })
+	headerRow = slices.IndexFunc(rows, nonEmpty)
 	if headerRow < 0 {
-		return nil, x.fail(0, 0, "", "", fmt.Errorf("%w: no header row (the sheet is empty)", ErrSyntax))
+		return nil, 0, x.fail(0, 0, "", "", fmt.Errorf("%w: no header row (the sheet is empty)", ErrSyntax))
 	}
 	if err := x.checkMerged(headerRow + 1); err != nil {
+		return nil, 0, err
+	}
+	return rows, headerRow, nil
+}
+
+func nonEmpty(cells []string) bool {
+	return slices.ContainsFunc(cells, func(c string) bool { return c != "" })
+}
+
+func (x *xlsxReader) read() (*Table, error) {
+	rows, headerRow, err := x.sheetRows()
+	if err != nil {
 		return nil, err
 	}
 
@@ -149,7 +172,7 @@ func (x *xlsxReader) read() (*Table, error) {
 	for i := headerRow + 1; i < len(rows); i++ {
 		line := i + 1
 		cells := rows[i]
-		if !slices.ContainsFunc(cells, func(c string) bool { return c != "" }) {
+		if !nonEmpty(cells) {
 			continue // an empty row, as an empty line of a CSV file
 		}
 		clear(rec)
@@ -232,7 +255,8 @@ type cellValue struct {
 	text string
 	// date: the text is the day of a serial date (a number cell).
 	date bool
-	// digits: the significant digits of a number cell read as a number.
+	// digits: the significant digits of a number cell holding a whole
+	// number (0 otherwise).
 	digits int
 }
 
@@ -297,6 +321,9 @@ func (x *xlsxReader) cell(row, col int, v string, asDate bool) (cellValue, error
 	text, sig, ok := plainDecimal(v)
 	if !ok {
 		return cellValue{}, fmt.Errorf("%w: number cell holds %q", ErrBadValue, v)
+	}
+	if strings.Contains(text, ".") {
+		sig = 0 // not a code: no warning
 	}
 	return cellValue{text: text, digits: sig}, nil
 }
