@@ -534,7 +534,7 @@ func (d *decoder) only(o jsonObject, allowed []string) {
 			break
 		}
 	}
-	where := "here"
+	where := "at the top level"
 	if o.path != "" {
 		where = "in " + o.path
 	}
