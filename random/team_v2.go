@@ -173,6 +173,9 @@ func (r *ResultV2) eligibleFrom(rows []roster.Row, idx []int32, premises int) []
 			add(int(i), rows[i])
 		}
 	}
+	if len(out) == 0 {
+		return nil
+	}
 	slices.SortFunc(out, candidateCmp)
 	return out
 }
