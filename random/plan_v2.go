@@ -494,6 +494,11 @@ func (d *decoder) task(path string, raw json.RawMessage) Task {
 			if d.err == nil && !hasUnit && !hasSpec {
 				d.fail(so.path, sraw, fmt.Errorf("%w: a slot names a unit, a specialty or both", ErrPlanValue))
 			}
+			for _, f := range []string{"unit", "specialty"} {
+				if raw, ok := so.m[f]; ok && d.err == nil && string(raw) == `""` {
+					d.fail(join(so, f), raw, fmt.Errorf("%w: empty; leave the field out instead", ErrPlanValue))
+				}
+			}
 			tt.Slots = append(tt.Slots, s)
 		}
 		t.Team = tt

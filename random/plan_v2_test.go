@@ -196,6 +196,7 @@ func TestParsePlanV2Errors(t *testing.T) {
 		{"match value not a list", `"match": {"category": ["school"]}`, `"match": {"category": "school"}`, "tasks[0].match.category", ErrPlanValue, "a list"},
 		{"empty scope list", `"case_open": ["yes"]`, `"case_open": []`, "scope.exclude.case_open", ErrPlanValue, "at least one value"},
 		{"slot without unit or specialty", `{"unit": "slj"}`, `{"match": {"a": ["b"]}}`, "tasks[1].team.slots[1]", ErrPlanValue, "unit, a specialty"},
+		{"slot with an empty unit", `{"unit": "slj"}`, `{"unit": "", "specialty": "x"}`, "tasks[1].team.slots[1].unit", ErrPlanValue, "empty"},
 		{"task team size 1", `"size": 3`, `"size": 1`, "tasks[1].team.size", ErrPlanValue, "at least 2"},
 		{"teams size 1", `"teams": {"size": 2`, `"teams": {"size": 1`, "teams.size", ErrPlanValue, "at least 2"},
 		{"negative count", `"min": 2`, `"min": -1`, "tasks[0].min", ErrPlanValue, "whole number"},
