@@ -86,4 +86,31 @@
 //     required unit's inspectors used up by earlier teams).
 //   - The view is ASCII: non-ASCII characters are \u escapes, exactly as
 //     Python's json.dumps(indent=1) writes them.
+//
+// # Protocol v2
+//
+// Protocol v2 (a plan whose "protocol" is [ProtocolV2]) lives beside v1
+// in the files named *_v2.go, reusing v1's key, priorities, inspector
+// keys, ratios and JSON encoder; v1 records replay as before. A v2 plan
+// is a list of tasks (抽查事项), each with its own ratio of the premises
+// it matches; a premises drawn by several tasks is visited once, by one
+// team whose slots merge what each task asks:
+//
+//	set, err := roster.LoadDir(dir, roster.Options{Protocol: roster.ProtocolV2,
+//		Commitment: roster.Commitment{Key: blindingKey}})
+//	plan, err := random.LoadPlanV2(dir + "/plan.json")   // strict: unknown fields are errors
+//	res, err := random.DrawV2(ctx, plan, set, seed, random.Options{})
+//	b, err := res.View().Encode()                         // the JSON view of v2 §7
+//
+// [PlanProtocol] tells the two kinds of plan apart from their bytes.
+// [DrawV2] checks the plan against the tables ([PlanV2.Check]: statuses
+// against the active list, targeted ids), derives K with the v2 tags
+// ([NewKeyV2]) from the v2 roots ([roster.Set.RootsV2], private
+// attributes committed), selects task by task ([WantV2], [SpreadQuota],
+// weighted priorities [Key.WeightedPriority]), adds the targeted
+// premises, and staffs each visit ([PlanV2.MergeSlots],
+// [ResultV2.EligibleV2]). [ResultV2] keeps per task its groups and rank
+// orders, per visit its merged slots, E(v), team (with the slot each
+// member fills) or the reason and failed slot, and per inspector the
+// capacity used.
 package random

@@ -104,8 +104,11 @@ type Visit struct {
 	Slots      []Slot
 	Size       int
 	MaxPerUnit int
-	// EligibleCount is |E(v)|; Eligible is E(v) in ascending (Q, id)
-	// order, capacity not considered.
+	// EligibleCount is |E(v)|. Eligible holds the first min(|E(v)|,
+	// Size+4) candidates of E(v) in ascending (Q, id) order, capacity
+	// not considered: those the team is most likely drawn from. When
+	// len(Eligible) == EligibleCount it is all of E(v);
+	// [ResultV2.EligibleV2] returns all of it in any case.
 	EligibleCount int
 	Eligible      []Candidate
 	// Team lists the members in the order added; nil when unstaffed.
@@ -206,7 +209,7 @@ func DrawV2(ctx context.Context, plan *PlanV2, set *roster.Set, seed []byte, opt
 	if err := r.selectV2(ctx, opt, report); err != nil {
 		return nil, err
 	}
-	if err := r.staffV2(ctx, report); err != nil {
+	if err := r.staffV2(ctx, opt.Workers, report); err != nil {
 		return nil, err
 	}
 	return r, nil

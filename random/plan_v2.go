@@ -119,16 +119,6 @@ func (m MatchV2) Holds(r roster.Row) bool {
 	return true
 }
 
-// any reports whether some term holds (exclude is "any of").
-func (m MatchV2) any(r roster.Row) bool {
-	for _, t := range m {
-		if t.holds(r) {
-			return true
-		}
-	}
-	return false
-}
-
 func (t MatchTerm) holds(r roster.Row) bool {
 	v := r.Get(t.Attr)
 	if v == "" || !roster.KindPremises.ListAttr(roster.ProtocolV2, t.Attr) {
@@ -269,6 +259,12 @@ func (p *PlanV2) TaskIndex(id string) int {
 // It does not check the rest of the plan; parse it with [ParsePlan] or
 // [ParsePlanV2] as the protocol says.
 func PlanProtocol(b []byte) (string, error) {
+	if i := firstInvalidUTF8(b); i >= 0 {
+		return "", &PlanError{Line: lineOf(b, i), Err: fmt.Errorf("%w: invalid UTF-8 at byte %d", ErrPlanSyntax, i+1)}
+	}
+	if _, err := scanJSON(b); err != nil {
+		return "", err
+	}
 	var head struct {
 		Protocol *string `json:"protocol"`
 	}
@@ -498,6 +494,11 @@ func (d *decoder) task(path string, raw json.RawMessage) Task {
 			if d.err == nil && !hasUnit && !hasSpec {
 				d.fail(so.path, sraw, fmt.Errorf("%w: a slot names a unit, a specialty or both", ErrPlanValue))
 			}
+			for _, f := range []string{"unit", "specialty"} {
+				if raw, ok := so.m[f]; ok && d.err == nil && string(raw) == `""` {
+					d.fail(join(so, f), raw, fmt.Errorf("%w: empty; leave the field out instead", ErrPlanValue))
+				}
+			}
 			tt.Slots = append(tt.Slots, s)
 		}
 		t.Team = tt
@@ -534,7 +535,7 @@ func (d *decoder) only(o jsonObject, allowed []string) {
 			break
 		}
 	}
-	where := "here"
+	where := "at the top level"
 	if o.path != "" {
 		where = "in " + o.path
 	}
@@ -830,18 +831,32 @@ func (p *PlanV2) validate() error {
 // inactive reports whether a status makes a row take no part.
 func (p *PlanV2) inactive(status string) bool { return slices.Contains(p.Inactive, status) }
 
-// inScope says whether a premises row is in scope (protocol v2 §2).
+// scopeOf says whether a premises row is in scope (protocol v2 §2).
 func (p *PlanV2) scopeOf(r roster.Row) OutOfScope {
+	why, _ := p.ScopeOf(r)
+	return why
+}
+
+// ScopeOf says whether a premises row is in scope (protocol v2 §2), and
+// if not, why: OutOfScopeStatus (its status is inactive) or
+// OutOfScopeAttr, with the plan field that put it out: the first term of
+// scope.include that does not hold ("scope.include.category") or the
+// first of scope.exclude that does ("scope.exclude.case_open").
+func (p *PlanV2) ScopeOf(r roster.Row) (OutOfScope, string) {
 	if p.inactive(r.Get(roster.AttrStatus)) {
-		return OutOfScopeStatus
+		return OutOfScopeStatus, "inactive"
 	}
-	if p.Scope.Include != nil && !p.Scope.Include.Holds(r) {
-		return OutOfScopeAttr
+	for _, t := range p.Scope.Include {
+		if !t.holds(r) {
+			return OutOfScopeAttr, "scope.include." + t.Attr
+		}
 	}
-	if p.Scope.Exclude.any(r) {
-		return OutOfScopeAttr
+	for _, t := range p.Scope.Exclude {
+		if t.holds(r) {
+			return OutOfScopeAttr, "scope.exclude." + t.Attr
+		}
 	}
-	return OutOfScopeNone
+	return OutOfScopeNone, ""
 }
 
 // Check applies the rules of the plan that need the tables: with an
@@ -886,10 +901,11 @@ func (p *PlanV2) Check(set *roster.Set) error {
 		if !ok {
 			return perr(f, strconv.Quote(t.ID), ErrTargetUnknown)
 		}
-		if why := p.scopeOf(row); why != OutOfScopeNone {
-			detail := "status " + strconv.Quote(row.Get(roster.AttrStatus))
+		if why, field := p.ScopeOf(row); why != OutOfScopeNone {
+			detail := "status " + strconv.Quote(row.Get(roster.AttrStatus)) + " is inactive"
 			if why == OutOfScopeAttr {
-				detail = "scope include or exclude"
+				attr := field[strings.LastIndexByte(field, '.')+1:]
+				detail = fmt.Sprintf("%s %q (%s)", attr, row.Get(attr), field)
 			}
 			return perr(f, strconv.Quote(t.ID), fmt.Errorf("%w: %s", ErrTargetOutOfScope, detail))
 		}
@@ -909,8 +925,8 @@ func (p *PlanV2) Check(set *roster.Set) error {
 	return nil
 }
 
-// MarshalJSON encodes the plan as a v2 plan document, fields in the
-// order of protocol v2 §2, optional fields left out when they hold their
+// MarshalJSON encodes the plan as a compact v2 plan document, fields in
+// the order of protocol v2 §2, optional fields left out when they hold their
 // defaults (Protocol "" is written as [ProtocolV2]). The bytes parse back
 // with [ParsePlanV2] to the same plan; they, not the fields, are what is
 // published and hashed.
@@ -1055,10 +1071,26 @@ func (p *PlanV2) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
 	if err := enc.Encode(out); err != nil {
 		return nil, err
 	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
+}
+
+// Encode returns the plan as a document to publish: [PlanV2.MarshalJSON]
+// indented by two spaces, ending in a newline. Parse the bytes with
+// [ParsePlanV2] to get the plan that is announced and drawn (its digest
+// is over these bytes).
+func (p *PlanV2) Encode() ([]byte, error) {
+	b, err := p.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, b, "", "  "); err != nil {
+		return nil, err
+	}
+	buf.WriteByte('\n')
 	return buf.Bytes(), nil
 }
 

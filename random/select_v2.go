@@ -5,7 +5,6 @@ import (
 	"context"
 	"math/bits"
 	"slices"
-	"strings"
 
 	"github.com/doublerandom/doublerandom/roster"
 )
@@ -359,6 +358,3 @@ func (r *ResultV2) selectTask(ti int, inScope []int32, selected map[int32][]Visi
 		tr.Groups[j] = gr
 	}
 }
-
-// groupKey is the text of a group's values, for messages.
-func groupKey(values []string) string { return strings.Join(values, ", ") }

@@ -91,14 +91,31 @@ func (r *ResultV2) rotationV2(pi int) []int32 {
 }
 
 func (r *ResultV2) eligibility(p roster.Row, recent []int32, row roster.Row) Ineligibility {
-	plan := r.Plan
+	if why := r.baseEligibility(row); why != EligibleInspector {
+		return why
+	}
+	return r.premisesEligibility(p, recent, row)
+}
+
+// baseEligibility applies the rules of E(v) that do not depend on the
+// premises: status and credential.
+func (r *ResultV2) baseEligibility(row roster.Row) Ineligibility {
 	in := roster.Inspector{Row: row}
-	if plan.inactive(in.Status()) {
+	if r.Plan.inactive(in.Status()) {
 		return IneligibleStatus
 	}
-	if exp, ok := in.CredentialExpires(); ok && exp < plan.Date {
-		return IneligibleCredential
+	if row.Get(roster.AttrCredentialExpires) != "" {
+		if exp, ok := in.CredentialExpires(); ok && exp < r.Plan.Date {
+			return IneligibleCredential
+		}
 	}
+	return EligibleInspector
+}
+
+// premisesEligibility applies the other rules of E(v), in order.
+func (r *ResultV2) premisesEligibility(p roster.Row, recent []int32, row roster.Row) Ineligibility {
+	plan := r.Plan
+	in := roster.Inspector{Row: row}
 	if l := plan.Teams.RegionPrefix; l > 0 {
 		ir, pr := in.Region(), p.Get(roster.AttrRegion)
 		if len(ir) < l || len(pr) < l || ir[:l] != pr[:l] {
@@ -125,15 +142,67 @@ func (r *ResultV2) eligibility(p roster.Row, recent []int32, row roster.Row) Ine
 // EligibleV2 returns E(v) of the premises row, in ascending (Q, id)
 // order, capacity not considered.
 func (r *ResultV2) EligibleV2(premises int) []Candidate {
+	return r.eligibleFrom(r.Set.Inspectors.Rows(), nil, premises)
+}
+
+// eligibleFrom returns E(v) of the premises row among the inspectors
+// (rows of the inspectors table at the positions idx, or all of them
+// when idx is nil), in ascending (Q, id) order.
+func (r *ResultV2) eligibleFrom(rows []roster.Row, idx []int32, premises int) []Candidate {
 	p := r.Set.Premises.At(premises)
 	recent := r.rotationV2(premises)
-	var out []Candidate
-	for i, row := range r.Set.Inspectors.Rows() {
-		if r.eligibility(p, recent, row) == EligibleInspector {
+	n := len(idx)
+	if idx == nil {
+		n = len(rows)
+	}
+	out := make([]Candidate, 0, n)
+	add := func(i int, row roster.Row) {
+		if r.premisesEligibility(p, recent, row) == EligibleInspector {
 			out = append(out, Candidate{Inspector: i, ID: row.ID, Q: r.Key.InspectorKey(p.ID, row.ID)})
 		}
 	}
+	if idx == nil {
+		for i, row := range rows {
+			if r.baseEligibility(row) == EligibleInspector {
+				add(i, row)
+			}
+		}
+	} else {
+		// The index holds only inspectors that pass the base rules.
+		for _, i := range idx {
+			add(int(i), rows[i])
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
 	slices.SortFunc(out, candidateCmp)
+	return out
+}
+
+// inspectorsByRegion groups the inspectors that pass the rules of E(v)
+// that do not depend on the premises (status, credential and, with
+// region_prefix L > 0, a region of at least L bytes) by the first L bytes
+// of their region (all under "" when L = 0), in row order: a visit
+// then looks only at the inspectors of its own region.
+func (r *ResultV2) inspectorsByRegion() map[string][]int32 {
+	plan := r.Plan
+	l := plan.Teams.RegionPrefix
+	out := map[string][]int32{}
+	for i, row := range r.Set.Inspectors.Rows() {
+		if r.baseEligibility(row) != EligibleInspector {
+			continue
+		}
+		in := roster.Inspector{Row: row}
+		key := ""
+		if l > 0 {
+			if len(in.Region()) < l {
+				continue
+			}
+			key = in.Region()[:l]
+		}
+		out[key] = append(out[key], int32(i))
+	}
 	return out
 }
 
@@ -150,29 +219,50 @@ func (r *ResultV2) capacityV2(row roster.Row) int {
 	return -1
 }
 
-// staffV2 runs protocol v2 §6: the merged slots, E(v), and the teams in
-// ascending (|E(v)|, P(v), id) order.
-func (r *ResultV2) staffV2(ctx context.Context, report func(Phase, int, int)) error {
+// staffV2 runs protocol v2 §6: the merged slots and |E(v)| of every
+// visit, then the teams in ascending (|E(v)|, P(v), id) order. E(v) in
+// (Q, id) order is made for a batch of visits at a time, on every core,
+// and only its first candidates are kept ([Visit.Eligible]), so memory
+// does not grow with visits × inspectors.
+func (r *ResultV2) staffV2(ctx context.Context, workers int, report func(Phase, int, int)) error {
 	ins := r.Set.Inspectors.Rows()
 	r.Load = make([]InspectorLoad, len(ins))
 	for i, row := range ins {
 		r.Load[i] = InspectorLoad{Capacity: r.capacityV2(row)}
 	}
 	report(PhaseTeams, 0, len(r.Visits))
-	for vi := range r.Visits {
-		v := &r.Visits[vi]
-		if vi%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
+	byRegion := r.inspectorsByRegion()
+	l := r.Plan.Teams.RegionPrefix
+	candidates := func(row roster.Row) []int32 {
+		if l == 0 {
+			return byRegion[""]
+		}
+		if pr := row.Get(roster.AttrRegion); len(pr) >= l {
+			return byRegion[pr[:l]]
+		}
+		return nil
+	}
+	// Slots and |E(v)| of every visit: each visit's are its own, so they
+	// do not depend on the number of workers.
+	err := parallelBatches(ctx, workers, len(r.Visits), 256, func(lo, hi int) {
+		for vi := lo; vi < hi; vi++ {
+			v := &r.Visits[vi]
+			tasks := make([]int, len(v.Tasks))
+			for j, t := range v.Tasks {
+				tasks[j] = t.Task
+			}
+			row := r.Set.Premises.At(v.Premises)
+			v.Slots, v.Size, v.MaxPerUnit = r.Plan.MergeSlots(row, tasks)
+			recent := r.rotationV2(v.Premises)
+			for _, i := range candidates(row) {
+				if r.premisesEligibility(row, recent, ins[i]) == EligibleInspector {
+					v.EligibleCount++
+				}
 			}
 		}
-		tasks := make([]int, len(v.Tasks))
-		for j, t := range v.Tasks {
-			tasks[j] = t.Task
-		}
-		v.Slots, v.Size, v.MaxPerUnit = r.Plan.MergeSlots(r.Set.Premises.At(v.Premises), tasks)
-		v.Eligible = r.EligibleV2(v.Premises)
-		v.EligibleCount = len(v.Eligible)
+	}, func(int) {})
+	if err != nil {
+		return err
 	}
 	r.StaffOrder = make([]int, len(r.Visits))
 	for i := range r.StaffOrder {
@@ -188,27 +278,43 @@ func (r *ResultV2) staffV2(ctx context.Context, report func(Phase, int, int)) er
 		}
 		return cmp.Compare(va.Premises, vb.Premises) // rows are in id order
 	})
-	for n, vi := range r.StaffOrder {
-		if n%1024 == 0 && n > 0 {
-			if err := ctx.Err(); err != nil {
-				return err
+	const batch = 512
+	full := make([][]Candidate, batch)
+	for lo := 0; lo < len(r.StaffOrder); lo += batch {
+		order := r.StaffOrder[lo:min(lo+batch, len(r.StaffOrder))]
+		err := parallelBatches(ctx, workers, len(order), 16, func(a, b int) {
+			for k := a; k < b; k++ {
+				v := &r.Visits[order[k]]
+				if idx := candidates(r.Set.Premises.At(v.Premises)); len(idx) > 0 {
+					full[k] = r.eligibleFrom(ins, idx, v.Premises)
+				} else {
+					full[k] = nil
+				}
 			}
-			report(PhaseTeams, n, len(r.Visits))
+		}, func(int) {})
+		if err != nil {
+			return err
 		}
-		r.staffVisit(&r.Visits[vi])
+		for k, vi := range order {
+			v := &r.Visits[vi]
+			r.staffVisit(v, full[k])
+			v.Eligible = slices.Clone(full[k][:min(len(full[k]), prefixLen(v.Size))])
+			full[k] = nil
+		}
+		report(PhaseTeams, lo+len(order), len(r.Visits))
 	}
-	report(PhaseTeams, len(r.Visits), len(r.Visits))
 	return nil
 }
 
-// staffVisit staffs one visit from E(v) with the capacity left.
-func (r *ResultV2) staffVisit(v *Visit) {
-	if v.EligibleCount == 0 {
+// staffVisit staffs one visit from E(v) (elig, in (Q, id) order) with
+// the capacity left.
+func (r *ResultV2) staffVisit(v *Visit, elig []Candidate) {
+	if len(elig) == 0 {
 		v.Unstaffed = UnstaffedNoneEligible
 		return
 	}
-	cands := make([]Candidate, 0, len(v.Eligible))
-	for _, c := range v.Eligible {
+	cands := make([]Candidate, 0, len(elig))
+	for _, c := range elig {
 		if r.Load[c.Inspector].hasRoom() {
 			cands = append(cands, c)
 		}

@@ -96,3 +96,29 @@ func TestCountyDRefusedV2(t *testing.T) {
 	require.Contains(t, string(want), "92451099MA5Y3CF60J")
 	t.Log(err)
 }
+
+// TestEligibleV2Index: the E(v) a draw keeps for each visit (looked up
+// through its index of inspectors by region) is E(v) from every
+// inspector, and each inspector's reason agrees.
+func TestEligibleV2Index(t *testing.T) {
+	for _, v := range countyV2Vectors(t) {
+		plan, set := loadCountyV2(t, v.dir)
+		res, err := DrawV2(context.Background(), plan, set, v.seed, Options{})
+		require.NoError(t, err)
+		for _, vis := range res.Visits {
+			all := res.EligibleV2(vis.Premises)
+			require.Len(t, all, vis.EligibleCount, vis.ID)
+			require.Equal(t, all[:min(len(all), vis.Size+4)], vis.Eligible, vis.ID)
+			for _, m := range vis.Team {
+				require.Contains(t, all, m.Candidate, vis.ID)
+			}
+			n := 0
+			for i := range set.Inspectors.Len() {
+				if res.IneligibleV2(vis.Premises, i) == EligibleInspector {
+					n++
+				}
+			}
+			require.Equal(t, vis.EligibleCount, n, vis.ID)
+		}
+	}
+}

@@ -44,6 +44,15 @@
 // id; for files too big for memory, [ScanCSV] and [ScanJSONL] yield rows
 // one at a time and [StreamRoot] computes the root of a sorted file.
 //
+// Under draw protocol v2 (Options.Protocol = [ProtocolV2]) premises' and
+// history's matters are list attributes too ([Kind.ListAttr]); a set
+// ([NewSetV2]) allows conflict and history rows naming missing ids and
+// counts them ([Set.UnknownReferences]); and private attributes are
+// committed by a salted digest ([PrivateSalt], [PrivateDigest],
+// [Row.AppendLeafV2], [Table.RootV2]) so that the published form of a
+// table ([Table.PublishedV2], [Set.PublishedV2]) has the same roots and
+// reveals none of them.
+//
 // The package does not draw (see package random) and does not read the
 // plan; it interprets only the attributes listed with the Attr constants
 // and carries the rest.
