@@ -56,7 +56,7 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return err
 	}
 	if proto == random.ProtocolV2 {
-		return drawV2(*dir, tf, vf, seed, *viewFile, fs.Output(), stdout)
+		return drawV2(*dir, tf, vf, seed, *viewFile, stderrFor(fs), stdout)
 	}
 	if vf.used() {
 		return usagef("--blinding-key and --published apply to v2 plans")
