@@ -71,6 +71,7 @@ type RecordDoc struct {
 	Draw         *DrawBody
 	Amendment    *AmendmentBody
 	Results      *ResultsBody
+	Withdrawal   *WithdrawalBody
 
 	plan *random.Plan // an announcement's plan
 }
@@ -117,6 +118,13 @@ type Record struct {
 	results  map[Digest]map[string]*result // draw → premises → outcome
 	subs     map[Digest][]subRef           // draw → substitutions in order
 	last     time.Time
+
+	withdrawn map[Digest]*RecordDoc // announcement → its withdrawal
+	open      *RecordDoc            // the announcement neither drawn nor withdrawn
+	events    map[string]*RecordDoc // seed event key → the announcement it serves
+	// strict applies, to the document being added, the rules that only
+	// new documents follow (see addNew).
+	strict bool
 }
 
 type team struct {
@@ -145,6 +153,9 @@ func newRecord(name string) *Record {
 		teams:    map[Digest]map[string]*team{},
 		results:  map[Digest]map[string]*result{},
 		subs:     map[Digest][]subRef{},
+
+		withdrawn: map[Digest]*RecordDoc{},
+		events:    map[string]*RecordDoc{},
 	}
 }
 
@@ -218,6 +229,17 @@ func ValidateRecord(prior Snapshot, doc *Document, signed []byte) error {
 	if err != nil {
 		return err
 	}
+	return r.addNew(e)
+}
+
+// addNew adds a document being published: besides the rules of the
+// record it must follow those that apply to new documents only, which
+// records made before them may break (they are reported by [Verify] as
+// warnings there): commit-reveal secrets of at least
+// [random.MinSecretSize] bytes.
+func (r *Record) addNew(e *RecordDoc) error {
+	r.strict = true
+	defer func() { r.strict = false }()
 	return r.add(e)
 }
 
@@ -227,19 +249,9 @@ func (r *Record) Lookup(d Digest) (*RecordDoc, bool) {
 	return e, ok
 }
 
-// Undrawn returns the last announcement that has no draw, or nil.
-func (r *Record) Undrawn() *RecordDoc {
-	for i := len(r.Docs) - 1; i >= 0; i-- {
-		e := r.Docs[i]
-		if e.Announcement != nil {
-			if r.drawOf[e.Digest] == nil {
-				return e
-			}
-			return nil
-		}
-	}
-	return nil
-}
+// Undrawn returns the announcement that is open (neither drawn nor
+// withdrawn), or nil; it is [Record.Open].
+func (r *Record) Undrawn() *RecordDoc { return r.open }
 
 // DrawOf returns the draw of an announcement, or nil.
 func (r *Record) DrawOf(announcement Digest) *RecordDoc { return r.drawOf[announcement] }
@@ -327,9 +339,12 @@ func (r *Record) add(e *RecordDoc) error {
 	case *ResultsBody:
 		e.Results = b
 		commit, err = r.addResults(e, b)
+	case *WithdrawalBody:
+		e.Withdrawal = b
+		commit, err = r.addWithdrawal(e, b)
 	}
 	if err != nil {
-		e.Announcement, e.Draw, e.Amendment, e.Results = nil, nil, nil, nil
+		e.Announcement, e.Draw, e.Amendment, e.Results, e.Withdrawal = nil, nil, nil, nil, nil
 		return err
 	}
 	commit()
@@ -338,6 +353,9 @@ func (r *Record) add(e *RecordDoc) error {
 	r.last = t
 	return nil
 }
+
+// maxAcceptedProblems bounds the accepted_problems of an announcement.
+const maxAcceptedProblems = 1000
 
 func timeField(k Kind) string {
 	if k == KindDraw {
@@ -412,8 +430,22 @@ func (r *Record) addAnnouncement(e *RecordDoc, a *AnnouncementBody) (func(), err
 			return nil, r.fail(e, fmt.Sprintf("seed[%d]", i), "", err)
 		}
 	}
+	if err := random.CheckSources(a.Seed); err != nil {
+		return nil, r.fail(e, "seed", "", err)
+	}
+	if len(a.AcceptedProblems) > maxAcceptedProblems {
+		return nil, r.fail(e, "accepted_problems", "", fmt.Errorf("%w: more than %d lines", ErrMalformed, maxAcceptedProblems))
+	}
+	for i, p := range a.AcceptedProblems {
+		if !validText(p) {
+			return nil, r.fail(e, fmt.Sprintf("accepted_problems[%d]", i), p, fmt.Errorf("%w: 1 to 4096 bytes without control characters", ErrMalformed))
+		}
+	}
 	if f, v, err := checkPromiseTimes(a.Seed, a.Published.Time); err != nil {
 		return nil, r.fail(e, f, v, err)
+	}
+	if err := r.checkFates(e, a); err != nil {
+		return nil, err
 	}
 	var answers *RecordDoc
 	switch {
@@ -428,6 +460,10 @@ func (r *Record) addAnnouncement(e *RecordDoc, a *AnnouncementBody) (func(), err
 	}
 	return func() {
 		e.plan = plan
+		r.open = e
+		for _, k := range SeedEventOf(a.Seed).Keys {
+			r.events[k] = e
+		}
 		if answers != nil {
 			r.answer[answers.Digest] = e
 			r.pending = r.pending[1:]
@@ -442,6 +478,14 @@ func (r *Record) addDraw(e *RecordDoc, d *DrawBody) (func(), error) {
 	}
 	if prev := r.drawOf[ann.Digest]; prev != nil {
 		return nil, r.fail(e, "announcement", d.Announcement.String(), fmt.Errorf("%w (%s is the draw of %s)", ErrSecondDraw, prev.File, ann.File))
+	}
+	if w := r.withdrawn[ann.Digest]; w != nil {
+		return nil, r.fail(e, "announcement", d.Announcement.String(), fmt.Errorf("%w: %s withdrew %s", ErrWithdrawn, w.File, ann.File))
+	}
+	if r.strict {
+		if err := random.CheckEvidenceSecrets(d.Evidence); err != nil {
+			return nil, r.fail(e, "evidence", "", err)
+		}
 	}
 	a := ann.Announcement
 	if !d.DrawnAt.After(a.Published.Time) {
@@ -493,6 +537,9 @@ func (r *Record) addDraw(e *RecordDoc, d *DrawBody) (func(), error) {
 	}
 	return func() {
 		r.drawOf[ann.Digest] = e
+		if r.open == ann {
+			r.open = nil
+		}
 		teams := map[string]*team{}
 		for _, s := range v.Selected {
 			if len(s.Team) > 0 {

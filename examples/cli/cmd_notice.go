@@ -25,6 +25,8 @@ func runNotice(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	dir := fs.String("dir", "", "folder with the tables (for names, regions and categories)")
 	out := fs.String("out", "", "CSV file to write (must not exist; - for stdout)")
 	private := fs.Bool("private", false, "include the inspectors (not for the public notice)")
+	var pubs listFlag
+	fs.Var(&pubs, "pub", "verifier key file (PREFIX.pub) whose key must have signed every document, repeatable (required)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -40,6 +42,9 @@ func runNotice(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer l.Close()
+	if err := checkLedgerSignatures(l, pubs); err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	if err := publish.WriteNotice(&buf, l, set, publish.NoticeOptions{Private: *private}); err != nil {
 		return err
