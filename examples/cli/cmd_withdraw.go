@@ -45,11 +45,11 @@ func runWithdraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer l.Close()
-	if rec.Open() == nil {
-		return fmt.Errorf("--ledger %s: no open announcement to withdraw (a drawn one is voided with amend --redraw)", wf.ledger)
-	}
 	d, err := publish.Withdraw(l, signers, ann, *reason, when)
 	if err != nil {
+		if rec.Open() == nil {
+			return fmt.Errorf("%w (a drawn announcement is voided with amend --redraw)", err)
+		}
 		return err
 	}
 	published(stdout, l, "withdrew "+rec.Open().File+":", d)
