@@ -84,11 +84,20 @@ func (d *RecordDoc) Plan() *random.Plan { return d.plan }
 //
 //   - every document's time is not before the previous document's;
 //   - an announcement's plan parses, and its digest, id and inputs digest
-//     agree with the plan and roots; its seed sources are valid; a beacon
-//     round is due strictly after it is published and a dice ceremony
-//     ("when" in RFC 3339) is held after it; while a redraw amendment is
-//     unanswered, the next announcement answers it ("redraw"), and no
-//     other announcement may name one;
+//     agree with the plan and roots; its seed sources are valid, and a
+//     system seed is not combined with another source
+//     ([random.ErrSystemCombined]); a beacon round is due strictly after
+//     it is published and a dice ceremony ("when" in RFC 3339) is held
+//     after it; while a redraw amendment is unanswered, the next
+//     announcement answers it ("redraw"), and no other announcement may
+//     name one;
+//   - fates (protocol v2 §8): an announcement is refused while another is
+//     open, neither drawn nor withdrawn ([ErrOpenAnnouncement]), and when
+//     its seed event shares a key with an earlier announcement's
+//     ([SeedEvent], [ErrSeedEventReused]), whatever that one's fate;
+//   - a withdrawal names an announcement that is neither drawn nor
+//     withdrawn, with a reason; a withdrawn announcement cannot be drawn
+//     ([ErrWithdrawn]);
 //   - a draw names an earlier announcement that has no draw yet
 //     ([ErrSecondDraw]); it is made after the announcement and not
 //     before its beacon round is due or its ceremony held; its evidence
@@ -104,7 +113,12 @@ func (d *RecordDoc) Plan() *random.Plan { return d.plan }
 //     premises, inspected on or after the day of the draw and not after
 //     the day the results are published.
 //
+// A document being published (the lifecycle functions, [ValidateRecord])
+// must also use commit-reveal secrets of at least [random.MinSecretSize]
+// bytes; records made before that rule replay, and [Verify] warns.
+//
 // It does not check signatures, the tables or the replay: [Verify] does.
+// [Record.Fates] lists every announcement with what became of it.
 type Record struct {
 	Name string
 	Docs []*RecordDoc

@@ -216,8 +216,10 @@ const maxViewMismatches = 20
 // Verify audits a ledger. It checks, and reports every failure as a
 // Problem:
 //
-//   - every document: its signatures under opt.Policy with verifiers,
-//     its framing, its seq, ledger name and prev (the chain);
+//   - every document: its signatures under opt.Policy with verifiers
+//     first (nothing of a document whose signatures fail is parsed
+//     beyond its signed-note envelope), then its framing, its seq,
+//     ledger name and prev (the chain);
 //   - the checkpoint: signed by a verifier, of the ledger's size, with
 //     the Merkle root of the documents' digests; and, given
 //     opt.Checkpoint, that the ledger extends that older checkpoint;
@@ -233,10 +235,18 @@ const maxViewMismatches = 20
 //   - results: outcome codes and texts against opt.Outcomes, inspectors
 //     known to the tables.
 //
-// It reports as warnings (not failures): results published after
-// [ResultsDue], selected premises with no outcome yet, every redraw,
-// seeds that cannot be verified, and tables not given. The error is
-// non-nil only when the ledger cannot be read at all.
+// It lists every announcement with its fate (Report.Fates: drawn,
+// withdrawn, redrawn, open), and reports as warnings (not failures):
+// withdrawals at or after their seed event ("re-roll"), and of
+// announcements whose seed event has no time ("possible re-roll");
+// results published after [ResultsDue], selected premises with no outcome
+// yet, every redraw, seeds that cannot be verified, signatures by keys
+// the reader does not know, announcements published despite pre-flight
+// problems (and, with the tables, problems recorded that differ from
+// those found now), more than one substitution on one visit (one
+// premises of one draw), commit-reveal secrets shorter than
+// [random.MinSecretSize], and tables not given. The error is non-nil only
+// when the ledger cannot be read at all.
 func Verify(l Ledger, set *roster.Set, verifiers []note.Verifier, opt Options) (*Report, error) {
 	if l == nil {
 		return nil, errors.New("publish: Verify: no ledger")
