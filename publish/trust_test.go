@@ -289,6 +289,12 @@ func TestThirdPartyForgery(t *testing.T) {
 		require.ErrorIs(t, p.Err, ErrUnknownKey) // same names, other keys
 	}
 	require.NotContains(t, rep.String(), "nested")
+	// The self-check of a business checks signatures before reading.
+	row, _ := f.set.Premises.Lookup(f.res.Selected[0].ID)
+	proof, _ := f.set.Premises.Prove(row.ID)
+	_, err = SelfCheck(m, f.vs, row, proof, SelfCheckOptions{})
+	require.ErrorIs(t, err, ErrUnknownKey)
+	require.Contains(t, err.Error(), "000003-results.note")
 }
 
 // mustKey returns a key named name from a seed byte: same name as a
