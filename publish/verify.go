@@ -285,10 +285,6 @@ func Verify(l Ledger, set *roster.Set, verifiers []note.Verifier, opt Options) (
 		file := docName(seq, b)
 		o, err := opt.Policy.Open(b, verifiers...)
 		if err != nil {
-			var de *DocumentError
-			if errors.As(err, &de) && de.Doc == "" {
-				de.Doc = file
-			}
 			v.problem(file, seq, fmt.Errorf("%s: %w", file, err))
 			prev = digest
 			continue // its content cannot be attributed to the signers
