@@ -75,10 +75,49 @@ func encodeBody(v any) ([]byte, error) {
 	return bytes.ReplaceAll(buf.Bytes(), []byte("\uFFFD"), []byte(`\ufffd`)), nil
 }
 
+// MaxJSONDepth is how deeply objects and lists may nest in a document
+// body (a body needs 6; plans and draw views allow 64 too). It is checked
+// by a scan that allocates nothing, before any JSON is decoded, so that a
+// hostile body of nested lists costs a pass over its bytes and no more.
+const MaxJSONDepth = 64
+
+// checkJSONDepth refuses JSON whose objects and lists nest more than max
+// levels, reading b once without allocating. It looks only at brackets
+// outside strings; everything else is the decoder's business.
+func checkJSONDepth(b []byte, max int) error {
+	depth, inString, escaped := 0, false, false
+	for i, c := range b {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			if depth > max {
+				return fmt.Errorf("JSON nested more than %d levels deep at byte offset %d", max, i)
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return nil
+}
+
 // decodeBody reads a body strictly into v: one JSON object, no unknown
 // fields, no key repeated in any object, no escape of half a surrogate
 // pair (which encoding/json would read as U+FFFD), nothing after it.
 func decodeBody(b []byte, v any) error {
+	if err := checkJSONDepth(b, MaxJSONDepth); err != nil {
+		return err
+	}
 	if err := roster.CheckJSONEscapes(b); err != nil {
 		return err
 	}

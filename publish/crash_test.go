@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -57,6 +58,10 @@ func crashSeed(t *testing.T, def uint64) uint64 {
 
 // TestCrashChild is the body of the child processes of the crash tests;
 // on its own it does nothing.
+// crashKinds are the kinds the crash writers cycle through: every kind
+// of document, withdrawals included.
+var crashKinds = append(slices.Clone(testKinds), KindWithdrawal)
+
 func TestCrashChild(t *testing.T) {
 	dir, id, mode := os.Getenv(crashEnvDir), os.Getenv(crashEnvID), os.Getenv(crashEnvMode)
 	if dir == "" {
@@ -69,7 +74,7 @@ func TestCrashChild(t *testing.T) {
 	deadline := time.Now().Add(crashChildMaxTime)
 	for i := 0; i < crashChildMaxDocs && time.Now().Before(deadline); i++ {
 		body := fmt.Appendf(nil, `{"child":%q,"i":%d}`+"\n", id, i)
-		kind := testKinds[i%len(testKinds)]
+		kind := crashKinds[i%len(crashKinds)]
 		var signed []byte
 		var seq int64
 		if mode == "append" {

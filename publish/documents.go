@@ -24,12 +24,14 @@ import (
 //	 "counts": {"premises": 56, "inspectors": 15, "conflicts": 7, "history": 52},
 //	 "seed": [SEED PROMISE, ...],
 //	 "redraw": HEX,
+//	 "accepted_problems": [TEXT, ...],
 //	 "plan": "{\n  \"protocol\": ..."
 //	}
 //
 // plan_id is omitted when the plan has no id; redraw is present only in
 // an announcement that answers a redraw amendment (the digest of that
-// amendment). Each seed promise is a [random.SeedPromise].
+// amendment); accepted_problems only when the plan was published despite
+// pre-flight problems ([AnnounceOptions]). Each seed promise is a [random.SeedPromise].
 type AnnouncementBody struct {
 	// Published is when the announcement is published. A beacon round
 	// promised must be due strictly after it, a dice ceremony must be
@@ -48,6 +50,12 @@ type AnnouncementBody struct {
 	Seed []random.SeedPromise `json:"seed"`
 	// Redraw is the redraw amendment this announcement answers.
 	Redraw *Digest `json:"redraw,omitempty"`
+	// AcceptedProblems lists the pre-flight problems
+	// ([random.PreflightReport.Problems]) the operator accepted when
+	// publishing the plan anyway, one line each; omitted when there
+	// were none or no pre-flight ran (announcements made before the
+	// rule).
+	AcceptedProblems []string `json:"accepted_problems,omitempty"`
 	// Plan is the exact text of the plan: its bytes, which must be valid
 	// UTF-8, as a JSON string.
 	Plan string `json:"plan"`
@@ -294,6 +302,27 @@ func (e *ResultEntry) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// WithdrawalBody is the body of a withdrawal (撤回): the operator takes
+// back an announcement that is open (neither drawn nor withdrawn), with
+// the reason. The announcement stays in the ledger with the fate
+// "withdrawn"; its seed event can never serve another announcement. JSON,
+// in this key order:
+//
+//	{
+//	 "published": "2026-11-21T02:00:00Z",
+//	 "announcement": HEX,
+//	 "reason": TEXT
+//	}
+//
+// A withdrawal published at or after the announcement's seed event (the
+// dice ceremony, the beacon round) is reported as a re-roll: the operator
+// may have seen the seed.
+type WithdrawalBody struct {
+	Published    Time   `json:"published"`
+	Announcement Digest `json:"announcement"`
+	Reason       string `json:"reason"`
+}
+
 // time returns the instant a body carries.
 func bodyTime(v any) time.Time {
 	switch b := v.(type) {
@@ -305,16 +334,21 @@ func bodyTime(v any) time.Time {
 		return b.Published.Time
 	case *ResultsBody:
 		return b.Published.Time
+	case *WithdrawalBody:
+		return b.Published.Time
 	}
 	return time.Time{}
 }
 
 // ParseBody parses the body of a framed document strictly into the type
-// of its kind: *AnnouncementBody, *DrawBody, *AmendmentBody or
-// *ResultsBody. Unknown fields, a repeated key, data after the object and
+// of its kind: *AnnouncementBody, *DrawBody, *AmendmentBody,
+// *ResultsBody or *WithdrawalBody. Unknown fields, a repeated key, data after the object and
 // wrong types are errors (a *DocumentError wrapping ErrMalformed); the
 // content rules are checked when the document is read in its ledger.
 func ParseBody(d *Document) (any, error) {
+	if err := checkJSONDepth(d.Body, MaxJSONDepth); err != nil {
+		return nil, &DocumentError{Field: "body", Err: fmt.Errorf("%w: %s body: %v", ErrMalformed, d.Kind, err)}
+	}
 	var v any
 	switch d.Kind {
 	case KindAnnouncement:
@@ -325,6 +359,8 @@ func ParseBody(d *Document) (any, error) {
 		v = new(AmendmentBody)
 	case KindResults:
 		v = new(ResultsBody)
+	case KindWithdrawal:
+		v = new(WithdrawalBody)
 	default:
 		return nil, malformed(1, "version", "unknown kind %q", d.Kind)
 	}

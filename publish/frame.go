@@ -32,18 +32,25 @@ const (
 // version line.
 type Kind string
 
-// The document kinds of protocol v1.
+// The document kinds. The first four are those of protocol v1; a
+// withdrawal ([WithdrawalBody]) came with the fates of announcements
+// (protocol v2 §8). A reader that does not know a kind refuses the
+// document rather than skip it.
 const (
 	KindAnnouncement Kind = "announcement"
 	KindDraw         Kind = "draw"
 	KindAmendment    Kind = "amendment"
 	KindResults      Kind = "results"
+	KindWithdrawal   Kind = "withdrawal"
 )
 
-// Valid reports whether k is one of the four kinds of protocol v1.
+// allKinds lists the document kinds.
+var allKinds = []Kind{KindAnnouncement, KindDraw, KindAmendment, KindResults, KindWithdrawal}
+
+// Valid reports whether k is one of the document kinds.
 func (k Kind) Valid() bool {
 	switch k {
-	case KindAnnouncement, KindDraw, KindAmendment, KindResults:
+	case KindAnnouncement, KindDraw, KindAmendment, KindResults, KindWithdrawal:
 		return true
 	}
 	return false
@@ -275,7 +282,7 @@ func (d *Document) MarshalText() ([]byte, error) {
 //   - the text is UTF-8 with no control characters other than newline
 //     (LF; a CR is rejected), and ends in a newline;
 //   - line 1 is "doublerandom/v1 " followed by announcement, draw,
-//     amendment or results;
+//     amendment, results or withdrawal;
 //   - lines 2 to 4 are "ledger: NAME", "seq: N", "prev: HEX" in that
 //     order: NAME a valid key name (no spaces, no '+', 1 to 256 bytes), N
 //     a decimal from 1 without leading zeros, HEX 64 lowercase hex digits;

@@ -141,6 +141,7 @@ func TestSignedDocument(t *testing.T) {
 func FuzzParseDocument(f *testing.F) {
 	f.Add([]byte(goodDoc))
 	f.Add([]byte("doublerandom/v1 results\nledger: L\nseq: 9\nprev: " + strings.Repeat("f", 64) + "\n\nx\n"))
+	f.Add([]byte("doublerandom/v1 withdrawal\nledger: L\nseq: 2\nprev: " + strings.Repeat("a", 64) + "\n\n{\n \"reason\": \"x\"\n}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		d, err := ParseDocument(b)
 		if err != nil {

@@ -153,8 +153,11 @@ func parseDocFileName(name string) (int64, Kind, bool) {
 // run 1..n with no gap; the hashes file and the checkpoint agree with
 // the documents (so an altered, truncated or removed document is
 // reported, naming its file). Anything unexpected in the folder is an
-// error. Later calls re-read the folder, so a DirLedger sees what other
-// processes appended.
+// error. Later calls read what other processes appended since, at a cost
+// that does not grow with the ledger (see refresh); [DirLedger.Verify]
+// checks every file again. A writer (a DirLedger opened with a Signer)
+// must hold a key that signed the current checkpoint ([ErrWrongKey]),
+// checked before anything is written.
 //
 // A DirLedger is safe for concurrent use by goroutines and by processes
 // (appends are serialised by the lock file).
@@ -170,6 +173,9 @@ type DirLedger struct {
 	cp     Checkpoint
 	cpMsg  []byte
 	closed bool
+	// checked is the number of stored hashes of the hashes file already
+	// compared with the documents, so that a refresh reads only the rest.
+	checked int64
 }
 
 type docInfo struct {
@@ -410,6 +416,11 @@ func (l *DirLedger) load(full, repair bool) error {
 			return l.corrupt(checkpointFile, 0, err)
 		}
 	}
+	if repair {
+		if err := checkWriterKey(cpMsg, l.opts.Signer); err != nil {
+			return &LedgerError{Dir: l.dir, File: checkpointFile, Err: err}
+		}
+	}
 	if l.name == "" {
 		l.name = cp.Origin
 	} else if cp.Origin != l.name {
@@ -460,6 +471,7 @@ func (l *DirLedger) load(full, repair bool) error {
 	if int64(len(stored)) > int64(len(l.hashes))*tlog.HashSize {
 		return l.corrupt("", n+1, fmt.Errorf("document %d is missing: %s covers more documents than the folder holds", n+1, hashesFile))
 	}
+	l.checked = min(k, int64(len(l.hashes)))
 
 	// The checkpoint must be a prefix of the documents.
 	if cp.Size > n {
@@ -603,9 +615,145 @@ func linkNew(tmp, final string) error {
 	return err
 }
 
-// refresh re-reads what other processes may have appended, without
-// writing: it runs under the shared lock.
-func (l *DirLedger) refresh() error { return l.load(false, false) }
+// refresh reads what other processes may have appended since the last
+// load, without writing: it runs under the shared lock. Unlike load, its
+// cost does not grow with the ledger: it looks for the next documents by
+// name, compares only the stored hashes it has not compared yet, and
+// checks the checkpoint again only when its bytes changed. A document
+// already read that was altered or removed since is found when it is read
+// (its digest is checked) and by [DirLedger.Verify] or the next OpenDir,
+// which check every file.
+func (l *DirLedger) refresh() error {
+	for {
+		seq := int64(len(l.docs)) + 1
+		file, err := l.probe(seq)
+		if err != nil {
+			return err
+		}
+		if file == "" {
+			break
+		}
+		b, err := readFile(filepath.Join(l.dir, file))
+		if err != nil {
+			return l.corrupt(file, seq, err)
+		}
+		if err := l.checkDoc(file, seq, b); err != nil {
+			return err
+		}
+		if err := l.addDoc(file, DigestOf(b)); err != nil {
+			return err
+		}
+	}
+	n := int64(len(l.docs))
+
+	// The stored hashes not compared yet.
+	f, err := os.Open(filepath.Join(l.dir, hashesFile))
+	if err != nil {
+		return l.corrupt(hashesFile, 0, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return l.corrupt(hashesFile, 0, err)
+	}
+	k := st.Size() / tlog.HashSize
+	switch {
+	case k > int64(len(l.hashes)):
+		return l.corrupt("", n+1, fmt.Errorf("document %d is missing: %s covers more documents than the folder holds", n+1, hashesFile))
+	case k < l.checked:
+		return l.corrupt(hashesFile, 0, fmt.Errorf("holds %d stored hashes, fewer than the %d read before", k, l.checked))
+	case k > l.checked:
+		tail := make([]byte, (k-l.checked)*tlog.HashSize)
+		if _, err := f.ReadAt(tail, l.checked*tlog.HashSize); err != nil {
+			return l.corrupt(hashesFile, 0, err)
+		}
+		for i := l.checked; i < k; i++ {
+			off := (i - l.checked) * tlog.HashSize
+			if !bytes.Equal(tail[off:off+tlog.HashSize], l.hashes[i][:]) {
+				level, rec := tlog.SplitStoredHashIndex(i)
+				if level == 0 {
+					return l.corrupt(l.docs[rec].file, rec+1, &MismatchError{Field: "digest", Want: hashesFile + " entry", Got: l.docs[rec].digest.String()})
+				}
+				return l.corrupt(hashesFile, 0, fmt.Errorf("stored hash %d disagrees with the documents", i))
+			}
+		}
+		l.checked = k
+	}
+
+	// The checkpoint, when it changed.
+	cpMsg, err := readFile(filepath.Join(l.dir, checkpointFile))
+	if err != nil {
+		return l.corrupt(checkpointFile, 0, err)
+	}
+	if bytes.Equal(cpMsg, l.cpMsg) {
+		return nil
+	}
+	cp, err := ParseSignedCheckpoint(cpMsg)
+	if err != nil {
+		return l.corrupt(checkpointFile, 0, err)
+	}
+	if len(l.opts.Verifiers) > 0 {
+		if _, err := (Policy{AllowUnknown: true}).Open(cpMsg, l.opts.Verifiers...); err != nil {
+			return l.corrupt(checkpointFile, 0, err)
+		}
+	}
+	if cp.Origin != l.name {
+		return l.corrupt(checkpointFile, 0, &MismatchError{Field: "origin", Want: l.name, Got: cp.Origin})
+	}
+	if cp.Size > n {
+		return l.corrupt("", n+1, fmt.Errorf("document %d is missing: the checkpoint covers %d documents", n+1, cp.Size))
+	}
+	root, err := tlog.TreeHash(cp.Size, l.hashReader())
+	if err != nil {
+		return l.corrupt(checkpointFile, 0, err)
+	}
+	if root != cp.Root {
+		return l.corrupt(checkpointFile, 0, &MismatchError{Field: "root", Want: Checkpoint{cp.Origin, cp.Size, root}.String(), Got: cp.String()})
+	}
+	l.cp, l.cpMsg = cp, cpMsg
+	return nil
+}
+
+// probe returns the name of the file of document seq, "" when there is
+// none; two files for one seq are damage.
+func (l *DirLedger) probe(seq int64) (string, error) {
+	found := ""
+	for _, k := range allKinds {
+		name := DocFileName(seq, k)
+		fi, err := os.Lstat(filepath.Join(l.dir, name))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return "", l.corrupt(name, seq, err)
+		}
+		if !fi.Mode().IsRegular() {
+			return "", l.corrupt(name, seq, errors.New("unexpected file in ledger folder"))
+		}
+		if found != "" {
+			return "", l.corrupt(name, seq, fmt.Errorf("second file for document %d (also %s)", seq, found))
+		}
+		found = name
+	}
+	return found, nil
+}
+
+// checkWriterKey refuses a writer whose key did not sign the ledger's
+// checkpoint: it would sign checkpoints (and, through the layer above,
+// documents) that the ledger's readers cannot verify.
+func checkWriterKey(cpMsg []byte, s Signer) error {
+	keys, err := NoteKeys(cpMsg)
+	if err != nil {
+		return err
+	}
+	id := KeyID{Name: s.Name(), Hash: s.KeyHash()}
+	for _, k := range keys {
+		if k == id {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: the checkpoint is signed by %s, the writer's key is %s", ErrWrongKey, keyList(keys), id)
+}
 
 // Len returns the number of documents.
 func (l *DirLedger) Len() (int64, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/doublerandom/doublerandom/random"
@@ -23,8 +24,8 @@ func appendDoc(l Ledger, signers []Signer, kind Kind, build func(r *Record) (any
 	if l == nil {
 		return Digest{}, errors.New("publish: no ledger")
 	}
-	if len(signers) == 0 {
-		return Digest{}, errors.New("publish: no signer")
+	if err := CheckSigners(l, signers); err != nil {
+		return Digest{}, err
 	}
 	for attempt := 0; ; attempt++ {
 		r, err := ReadRecord(l)
@@ -52,7 +53,7 @@ func appendDoc(l Ledger, signers []Signer, kind Kind, build func(r *Record) (any
 		if err != nil {
 			return Digest{}, err
 		}
-		if err := r.add(e); err != nil {
+		if err := r.addNew(e); err != nil {
 			return Digest{}, err
 		}
 		if _, err := l.Append(signed); err != nil {
@@ -98,7 +99,46 @@ func checkTables(ann *RecordDoc, set *roster.Set) error {
 // is waiting for its new announcement, this announcement answers it.
 // plan must come from [random.ParsePlan] or [random.LoadPlan]: its exact
 // bytes are published.
+//
+// Announce runs no pre-flight check; [AnnounceWith] does.
 func Announce(l Ledger, signers []Signer, plan *random.Plan, set *roster.Set, promises []random.SeedPromise, published time.Time) (Digest, error) {
+	return AnnounceWith(l, signers, plan, set, promises, published, AnnounceOptions{})
+}
+
+// ErrPreflight reports a plan whose pre-flight check
+// ([random.Preflight]) found problems, announced without accepting them.
+var ErrPreflight = errors.New("the plan has pre-flight problems; fix them, or accept them so that the announcement records them")
+
+// AnnounceOptions configure [AnnounceWith].
+type AnnounceOptions struct {
+	// Preflight runs [random.Preflight] over the plan and the tables
+	// before anything is signed, and refuses a plan with problems
+	// ([ErrPreflight], in a *PreflightError that lists them) unless
+	// AcceptProblems is set; the announcement then records the
+	// problems ("accepted_problems") for every reader to see.
+	Preflight      bool
+	AcceptProblems bool
+	// Report, when set with Preflight, is the pre-flight report of this
+	// plan over these tables, computed already (it must name the plan's
+	// digest); it saves running the check twice.
+	Report *random.PreflightReport
+}
+
+// PreflightError reports the problems of a plan's pre-flight check. It
+// matches [ErrPreflight].
+type PreflightError struct {
+	Problems []string
+}
+
+func (e *PreflightError) Error() string {
+	return fmt.Sprintf("publish: %d pre-flight problems: %s: %v", len(e.Problems), strings.Join(e.Problems, "; "), ErrPreflight)
+}
+
+func (e *PreflightError) Unwrap() error { return ErrPreflight }
+
+// AnnounceWith is [Announce] with options: with opt.Preflight it runs
+// the pre-flight check first and refuses, or records, its problems.
+func AnnounceWith(l Ledger, signers []Signer, plan *random.Plan, set *roster.Set, promises []random.SeedPromise, published time.Time, opt AnnounceOptions) (Digest, error) {
 	if plan == nil || set == nil {
 		return Digest{}, errors.New("publish: Announce: no plan or no tables")
 	}
@@ -107,6 +147,27 @@ func Announce(l Ledger, signers []Signer, plan *random.Plan, set *roster.Set, pr
 	}
 	if published.IsZero() {
 		return Digest{}, errors.New("publish: Announce: no publication time")
+	}
+	if err := random.CheckSources(promises); err != nil {
+		return Digest{}, err
+	}
+	var accepted []string
+	if opt.Preflight {
+		pre := opt.Report
+		if pre == nil {
+			var err error
+			if pre, err = random.Preflight(plan, set); err != nil {
+				return Digest{}, err
+			}
+		} else if pre.PlanDigest != plan.Digest() {
+			return Digest{}, fmt.Errorf("publish: Announce: the pre-flight report is of plan %s, not %s", pre.PlanDigest, plan.Digest())
+		}
+		if ps := pre.Problems(); len(ps) > 0 {
+			if !opt.AcceptProblems {
+				return Digest{}, &PreflightError{Problems: ps}
+			}
+			accepted = ps
+		}
 	}
 	roots := set.Roots()
 	return appendDoc(l, signers, KindAnnouncement, func(r *Record) (any, error) {
@@ -119,6 +180,8 @@ func Announce(l Ledger, signers []Signer, plan *random.Plan, set *roster.Set, pr
 			Counts:     set.Counts(),
 			Seed:       promises,
 			Plan:       string(plan.Bytes()),
+
+			AcceptedProblems: accepted,
 		}
 		if len(r.pending) > 0 {
 			d := r.pending[0].Digest

@@ -71,6 +71,7 @@ type RecordDoc struct {
 	Draw         *DrawBody
 	Amendment    *AmendmentBody
 	Results      *ResultsBody
+	Withdrawal   *WithdrawalBody
 
 	plan *random.Plan // an announcement's plan
 }
@@ -83,11 +84,20 @@ func (d *RecordDoc) Plan() *random.Plan { return d.plan }
 //
 //   - every document's time is not before the previous document's;
 //   - an announcement's plan parses, and its digest, id and inputs digest
-//     agree with the plan and roots; its seed sources are valid; a beacon
-//     round is due strictly after it is published and a dice ceremony
-//     ("when" read by [CeremonyTime]) is held after it; while a redraw amendment is
-//     unanswered, the next announcement answers it ("redraw"), and no
-//     other announcement may name one;
+//     agree with the plan and roots; its seed sources are valid, and a
+//     system seed is not combined with another source
+//     ([random.ErrSystemCombined]); a beacon round is due strictly after
+//     it is published and a dice ceremony ("when" read by [CeremonyTime]) is held
+//     after it; while a redraw amendment is unanswered, the next
+//     announcement answers it ("redraw"), and no other announcement may
+//     name one;
+//   - fates (protocol v2 §8): an announcement is refused while another is
+//     open, neither drawn nor withdrawn ([ErrOpenAnnouncement]), and when
+//     its seed event shares a key with an earlier announcement's
+//     ([SeedEvent], [ErrSeedEventReused]), whatever that one's fate;
+//   - a withdrawal names an announcement that is neither drawn nor
+//     withdrawn, with a reason; a withdrawn announcement cannot be drawn
+//     ([ErrWithdrawn]);
 //   - a draw names an earlier announcement that has no draw yet
 //     ([ErrSecondDraw]); it is made after the announcement and not
 //     before its beacon round is due or its ceremony held; its evidence
@@ -105,7 +115,12 @@ func (d *RecordDoc) Plan() *random.Plan { return d.plan }
 //     (field set 2) are well-formed, distinct, and never with 未发现问题;
 //     its follow-up status and inspection type are known codes.
 //
+// A document being published (the lifecycle functions, [ValidateRecord])
+// must also use commit-reveal secrets of at least [random.MinSecretSize]
+// bytes; records made before that rule replay, and [Verify] warns.
+//
 // It does not check signatures, the tables or the replay: [Verify] does.
+// [Record.Fates] lists every announcement with what became of it.
 type Record struct {
 	Name string
 	Docs []*RecordDoc
@@ -119,6 +134,13 @@ type Record struct {
 	results  map[Digest]map[string]*result // draw → premises → outcome
 	subs     map[Digest][]subRef           // draw → substitutions in order
 	last     time.Time
+
+	withdrawn map[Digest]*RecordDoc // announcement → its withdrawal
+	open      *RecordDoc            // the announcement neither drawn nor withdrawn
+	events    map[string]*RecordDoc // seed event key → the announcement it serves
+	// strict applies, to the document being added, the rules that only
+	// new documents follow (see addNew).
+	strict bool
 }
 
 type team struct {
@@ -147,6 +169,9 @@ func newRecord(name string) *Record {
 		teams:    map[Digest]map[string]*team{},
 		results:  map[Digest]map[string]*result{},
 		subs:     map[Digest][]subRef{},
+
+		withdrawn: map[Digest]*RecordDoc{},
+		events:    map[string]*RecordDoc{},
 	}
 }
 
@@ -220,6 +245,17 @@ func ValidateRecord(prior Snapshot, doc *Document, signed []byte) error {
 	if err != nil {
 		return err
 	}
+	return r.addNew(e)
+}
+
+// addNew adds a document being published: besides the rules of the
+// record it must follow those that apply to new documents only, which
+// records made before them may break (they are reported by [Verify] as
+// warnings there): commit-reveal secrets of at least
+// [random.MinSecretSize] bytes.
+func (r *Record) addNew(e *RecordDoc) error {
+	r.strict = true
+	defer func() { r.strict = false }()
 	return r.add(e)
 }
 
@@ -229,19 +265,9 @@ func (r *Record) Lookup(d Digest) (*RecordDoc, bool) {
 	return e, ok
 }
 
-// Undrawn returns the last announcement that has no draw, or nil.
-func (r *Record) Undrawn() *RecordDoc {
-	for i := len(r.Docs) - 1; i >= 0; i-- {
-		e := r.Docs[i]
-		if e.Announcement != nil {
-			if r.drawOf[e.Digest] == nil {
-				return e
-			}
-			return nil
-		}
-	}
-	return nil
-}
+// Undrawn returns the announcement that is open (neither drawn nor
+// withdrawn), or nil; it is [Record.Open].
+func (r *Record) Undrawn() *RecordDoc { return r.open }
 
 // DrawOf returns the draw of an announcement, or nil.
 func (r *Record) DrawOf(announcement Digest) *RecordDoc { return r.drawOf[announcement] }
@@ -329,9 +355,12 @@ func (r *Record) add(e *RecordDoc) error {
 	case *ResultsBody:
 		e.Results = b
 		commit, err = r.addResults(e, b)
+	case *WithdrawalBody:
+		e.Withdrawal = b
+		commit, err = r.addWithdrawal(e, b)
 	}
 	if err != nil {
-		e.Announcement, e.Draw, e.Amendment, e.Results = nil, nil, nil, nil
+		e.Announcement, e.Draw, e.Amendment, e.Results, e.Withdrawal = nil, nil, nil, nil, nil
 		return err
 	}
 	commit()
@@ -340,6 +369,9 @@ func (r *Record) add(e *RecordDoc) error {
 	r.last = t
 	return nil
 }
+
+// maxAcceptedProblems bounds the accepted_problems of an announcement.
+const maxAcceptedProblems = 1000
 
 func timeField(k Kind) string {
 	if k == KindDraw {
@@ -416,8 +448,22 @@ func (r *Record) addAnnouncement(e *RecordDoc, a *AnnouncementBody) (func(), err
 			return nil, r.fail(e, fmt.Sprintf("seed[%d]", i), "", err)
 		}
 	}
+	if err := random.CheckSources(a.Seed); err != nil {
+		return nil, r.fail(e, "seed", "", err)
+	}
+	if len(a.AcceptedProblems) > maxAcceptedProblems {
+		return nil, r.fail(e, "accepted_problems", "", fmt.Errorf("%w: more than %d lines", ErrMalformed, maxAcceptedProblems))
+	}
+	for i, p := range a.AcceptedProblems {
+		if !validText(p) {
+			return nil, r.fail(e, fmt.Sprintf("accepted_problems[%d]", i), p, fmt.Errorf("%w: 1 to 4096 bytes without control characters", ErrMalformed))
+		}
+	}
 	if f, v, err := checkPromiseTimes(a.Seed, a.Published.Time); err != nil {
 		return nil, r.fail(e, f, v, err)
+	}
+	if err := r.checkFates(e, a); err != nil {
+		return nil, err
 	}
 	var answers *RecordDoc
 	switch {
@@ -432,6 +478,10 @@ func (r *Record) addAnnouncement(e *RecordDoc, a *AnnouncementBody) (func(), err
 	}
 	return func() {
 		e.plan = plan
+		r.open = e
+		for _, k := range SeedEventOf(a.Seed).Keys {
+			r.events[k] = e
+		}
 		if answers != nil {
 			r.answer[answers.Digest] = e
 			r.pending = r.pending[1:]
@@ -446,6 +496,14 @@ func (r *Record) addDraw(e *RecordDoc, d *DrawBody) (func(), error) {
 	}
 	if prev := r.drawOf[ann.Digest]; prev != nil {
 		return nil, r.fail(e, "announcement", d.Announcement.String(), fmt.Errorf("%w (%s is the draw of %s)", ErrSecondDraw, prev.File, ann.File))
+	}
+	if w := r.withdrawn[ann.Digest]; w != nil {
+		return nil, r.fail(e, "announcement", d.Announcement.String(), fmt.Errorf("%w: %s withdrew %s", ErrWithdrawn, w.File, ann.File))
+	}
+	if r.strict {
+		if err := random.CheckEvidenceSecrets(d.Evidence); err != nil {
+			return nil, r.fail(e, "evidence", "", err)
+		}
 	}
 	a := ann.Announcement
 	if !d.DrawnAt.After(a.Published.Time) {
@@ -497,6 +555,9 @@ func (r *Record) addDraw(e *RecordDoc, d *DrawBody) (func(), error) {
 	}
 	return func() {
 		r.drawOf[ann.Digest] = e
+		if r.open == ann {
+			r.open = nil
+		}
 		teams := map[string]*team{}
 		for _, s := range v.Selected {
 			if len(s.Team) > 0 {

@@ -91,6 +91,12 @@ type SelfCheckResult struct {
 // premises in scope must be selected. With no verifiers it checks no
 // signature (and says so in the result).
 func SelfCheck(l Ledger, verifiers []note.Verifier, row roster.Row, proof roster.Proof, opt SelfCheckOptions) (*SelfCheckResult, error) {
+	if len(verifiers) > 0 {
+		// Signatures before any body is parsed.
+		if err := CheckSignatures(l, verifiers, opt.Policy); err != nil {
+			return nil, fmt.Errorf("publish: SelfCheck: %w", err)
+		}
+	}
 	r, err := ReadRecord(l)
 	if err != nil {
 		return nil, err

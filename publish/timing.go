@@ -47,9 +47,9 @@ type TimingInput struct {
 	Now time.Time
 }
 
-// SeedEvent is the moment a seed source becomes known: a dice ceremony's
+// TimedEvent is the moment one seed source becomes known: a dice ceremony's
 // time or a beacon round's due time.
-type SeedEvent struct {
+type TimedEvent struct {
 	Source string // e.g. "dice ceremony", "beacon quicknet round 123"
 	At     time.Time
 }
@@ -64,7 +64,7 @@ type AnnouncementTiming struct {
 	// Quorum-th earliest cosignature time, over distinct witnesses, of
 	// the cosigned checkpoints that include it. Zero: none.
 	Witnessed time.Time
-	Events    []SeedEvent
+	Events    []TimedEvent
 	// Proven: Witnessed + 1s + WitnessClockSkew is not after any event.
 	Proven bool
 	// Pending: not yet witnessed, but every event is still ahead (after
@@ -103,18 +103,18 @@ type TimingReport struct {
 }
 
 // seedEvents lists the timed seed events of an announcement.
-func seedEvents(a *AnnouncementBody) []SeedEvent {
-	var out []SeedEvent
+func seedEvents(a *AnnouncementBody) []TimedEvent {
+	var out []TimedEvent
 	for _, p := range a.Seed {
 		switch p.Kind {
 		case random.SourceBeacon:
 			if p.Chain != nil {
-				out = append(out, SeedEvent{Source: fmt.Sprintf("beacon round %d", p.Round), At: p.Chain.RoundTime(p.Round)})
+				out = append(out, TimedEvent{Source: fmt.Sprintf("beacon round %d", p.Round), At: p.Chain.RoundTime(p.Round)})
 			}
 		case random.SourceDice:
 			if p.Ceremony != nil {
 				if t, err := CeremonyTime(p.Ceremony.When); err == nil {
-					out = append(out, SeedEvent{Source: "dice ceremony", At: t})
+					out = append(out, TimedEvent{Source: "dice ceremony", At: t})
 				}
 			}
 		}

@@ -111,6 +111,24 @@ type RedrawReport struct {
 	Announcement string
 }
 
+// FateReport is one announcement and what became of it (see [Fate]).
+type FateReport struct {
+	Announcement string // the announcement's file name
+	Seq          int64
+	Fate         FateKind
+	// SeedEvent lists the seed event's keys ([SeedEvent]).
+	SeedEvent string
+	// By names the draw (drawn), the redraw amendment (redrawn) or the
+	// withdrawal (withdrawn).
+	By     string
+	Reason string
+	// ReRoll: withdrawn or redrawn at or after the seed event;
+	// ReRollUnknown: withdrawn, and the seed event has no time.
+	ReRoll, ReRollUnknown bool
+	// Line is the fate as [Report.String] prints it.
+	Line string
+}
+
 // Report is what [Verify] found: a summary for people ([Report.String])
 // and the same facts as fields.
 type Report struct {
@@ -119,6 +137,8 @@ type Report struct {
 	Checkpoint Checkpoint
 	// Signers are the key names that signed every document.
 	Signers []string
+	// Fates lists every announcement with its fate, in ledger order.
+	Fates   []FateReport
 	Draws   []DrawReport
 	Redraws []RedrawReport
 	// Timing holds the verdicts on times from witnesses ([CheckTiming]).
@@ -145,6 +165,9 @@ func (r *Report) String() string {
 	fmt.Fprintf(&b, "ledger %s: %d documents, checkpoint %d\n", r.Ledger, r.Documents, r.Checkpoint.Size)
 	if len(r.Signers) > 0 {
 		fmt.Fprintf(&b, "signed by: %s\n", strings.Join(r.Signers, ", "))
+	}
+	for _, f := range r.Fates {
+		b.WriteString(f.Line + "\n")
 	}
 	for _, d := range r.Draws {
 		fmt.Fprintf(&b, "draw %s (announcement %s, plan %s): %d selected", d.Doc, d.Announcement, d.PlanID, d.Selected)
@@ -174,7 +197,7 @@ func (r *Report) String() string {
 		if x.Announcement != "" {
 			ans = "new announcement " + x.Announcement
 		}
-		fmt.Fprintf(&b, "REDRAW %s voids %s: %q; %s\n", x.Doc, x.Draw, x.Reason, ans)
+		fmt.Fprintf(&b, "REDRAW %s voids %s: %q; %s (a re-roll after the seed event)\n", x.Doc, x.Draw, x.Reason, ans)
 	}
 	if r.Timing != nil {
 		b.WriteString(r.Timing.String())
@@ -205,8 +228,10 @@ const maxViewMismatches = 20
 // Verify audits a ledger. It checks, and reports every failure as a
 // Problem:
 //
-//   - every document: its signatures under opt.Policy with verifiers,
-//     its framing, its seq, ledger name and prev (the chain);
+//   - every document: its signatures under opt.Policy with verifiers
+//     first (nothing of a document whose signatures fail is parsed
+//     beyond its signed-note envelope), then its framing, its seq,
+//     ledger name and prev (the chain);
 //   - the checkpoint: signed by a verifier, of the ledger's size, with
 //     the Merkle root of the documents' digests; and, given
 //     opt.Checkpoint, that the ledger extends that older checkpoint;
@@ -222,10 +247,18 @@ const maxViewMismatches = 20
 //   - results: outcome codes and texts against opt.Outcomes, inspectors
 //     known to the tables.
 //
-// It reports as warnings (not failures): results published after
-// [ResultsDue], selected premises with no outcome yet, every redraw,
-// seeds that cannot be verified, and tables not given. The error is
-// non-nil only when the ledger cannot be read at all.
+// It lists every announcement with its fate (Report.Fates: drawn,
+// withdrawn, redrawn, open), and reports as warnings (not failures):
+// withdrawals at or after their seed event ("re-roll"), and of
+// announcements whose seed event has no time ("possible re-roll");
+// results published after [ResultsDue], selected premises with no outcome
+// yet, every redraw, seeds that cannot be verified, signatures by keys
+// the reader does not know, announcements published despite pre-flight
+// problems (and, with the tables, problems recorded that differ from
+// those found now), more than one substitution on one visit (one
+// premises of one draw), commit-reveal secrets shorter than
+// [random.MinSecretSize], and tables not given. The error is non-nil only
+// when the ledger cannot be read at all.
 func Verify(l Ledger, set *roster.Set, verifiers []note.Verifier, opt Options) (*Report, error) {
 	if l == nil {
 		return nil, errors.New("publish: Verify: no ledger")
@@ -261,26 +294,36 @@ func Verify(l Ledger, set *roster.Set, verifiers []note.Verifier, opt Options) (
 		digest := DigestOf(b)
 		tree.AddLeaf(digest[:])
 		digests = append(digests, digest)
-		doc, err := ParseSigned(b)
+		// Signatures first: nothing of an unsigned document is parsed
+		// beyond its signed-note envelope.
+		file := docName(seq, b)
+		o, err := opt.Policy.Open(b, verifiers...)
 		if err != nil {
+			v.problem(file, seq, fmt.Errorf("%s: %w", file, err))
+			prev = digest
+			continue // its content cannot be attributed to the signers
+		}
+		seen := map[string]bool{}
+		for _, k := range o.Signers {
+			if !seen[k.Name] {
+				seen[k.Name] = true
+				signedAll[k.Name]++
+			}
+		}
+		if len(o.Unknown) > 0 {
+			v.warn(file, seq, "%s: carries %d signatures by keys the reader does not know: %s", file, len(o.Unknown), keyList(o.Unknown))
+		}
+		doc, err := ParseDocument(o.Text)
+		if err != nil {
+			var de *DocumentError
+			if errors.As(err, &de) && de.Doc == "" {
+				de.Doc = name
+			}
 			v.problem(name, seq, err)
 			prev = digest
 			continue
 		}
-		file := DocFileName(seq, doc.Kind)
-		trusted := true
-		if o, err := opt.Policy.Open(b, verifiers...); err != nil {
-			v.problem(file, seq, fmt.Errorf("%s: %w", file, err))
-			trusted = false
-		} else {
-			seen := map[string]bool{}
-			for _, k := range o.Signers {
-				if !seen[k.Name] {
-					seen[k.Name] = true
-					signedAll[k.Name]++
-				}
-			}
-		}
+		file = DocFileName(seq, doc.Kind)
 		if doc.Ledger != l.Name() {
 			v.problem(file, seq, &MismatchError{Doc: file, Field: "ledger", Want: l.Name(), Got: doc.Ledger})
 		}
@@ -291,9 +334,6 @@ func Verify(l Ledger, set *roster.Set, verifiers []note.Verifier, opt Options) (
 			v.problem(file, seq, &MismatchError{Doc: file, Field: "prev", Want: prev.String(), Got: doc.Prev.String()})
 		}
 		prev = digest
-		if !trusted {
-			continue // its content cannot be attributed to the signers
-		}
 		e := &RecordDoc{Seq: seq, Digest: digest, File: file, Doc: doc, Signed: b}
 		if err := r.add(e); err != nil {
 			v.problem(file, seq, err)
@@ -393,6 +433,67 @@ func (v *verifier) record(r *Record, set *roster.Set) {
 			v.rep.Redraws = append(v.rep.Redraws, x)
 		}
 	}
+	v.fates(r, set, tablesOK)
+}
+
+// fates reports every announcement with its fate, warns of re-rolls, of
+// announcements published despite pre-flight problems, of several
+// substitutions on one visit and of short commit-reveal secrets.
+func (v *verifier) fates(r *Record, set *roster.Set, tablesOK map[Digest]bool) {
+	for _, f := range r.Fates() {
+		a := f.Announcement
+		fr := FateReport{Announcement: a.File, Seq: a.Seq, Fate: f.Fate, SeedEvent: f.SeedEvent.String(), Reason: f.Reason,
+			ReRoll: f.ReRoll, ReRollUnknown: f.ReRollUnknown, Line: f.String()}
+		for _, d := range []*RecordDoc{f.Withdrawal, f.Redraw, f.Draw} {
+			if d != nil {
+				fr.By = d.File
+				break
+			}
+		}
+		v.rep.Fates = append(v.rep.Fates, fr)
+		switch {
+		case f.ReRoll && f.Fate == FateWithdrawn:
+			v.warn(f.Withdrawal.File, f.Withdrawal.Seq, "re-roll: %s withdrew %s on %s, at or after its seed event (%s)", f.Withdrawal.File, a.File,
+				At(f.At).Format(time.RFC3339), At(f.SeedEvent.Time).Format(time.RFC3339))
+		case f.ReRollUnknown:
+			v.warn(f.Withdrawal.File, f.Withdrawal.Seq, "possible re-roll: %s withdrew %s, whose seed event (%s) has no time", f.Withdrawal.File, a.File, f.SeedEvent)
+		}
+		if ps := a.Announcement.AcceptedProblems; len(ps) > 0 {
+			v.warn(a.File, a.Seq, "%s was published despite %d pre-flight problems: %s", a.File, len(ps), strings.Join(ps, "; "))
+			if set != nil && tablesOK[a.Digest] {
+				if pre, err := random.Preflight(a.plan, set); err == nil && !slices.Equal(pre.Problems(), ps) {
+					v.warn(a.File, a.Seq, "%s: the pre-flight problems recorded differ from those found now: %s", a.File, strings.Join(pre.Problems(), "; "))
+				}
+			}
+		}
+		if f.Draw != nil {
+			if err := random.CheckEvidenceSecrets(f.Draw.Draw.Evidence); err != nil {
+				v.warn(f.Draw.File, f.Draw.Seq, "%s: %v (a new draw is refused; the secret can be found from its commitment)", f.Draw.File, err)
+			}
+		}
+	}
+	for _, d := range r.LiveDraws() {
+		per := map[string][]string{}
+		var order []string
+		for _, s := range r.subs[d.Digest] {
+			if per[s.item.Premises] == nil {
+				order = append(order, s.item.Premises)
+			}
+			per[s.item.Premises] = append(per[s.item.Premises], fmt.Sprintf("%s out (%s), %s in [%s]", s.item.Out, s.item.Reason, orNobody(s.item.In), s.doc.File))
+		}
+		for _, p := range order {
+			if n := len(per[p]); n > 1 {
+				v.warn(d.File, d.Seq, "%s: premises %s had %d substitutions on one visit (a team can be steered by chaining them): %s", d.File, p, n, strings.Join(per[p], "; "))
+			}
+		}
+	}
+}
+
+func orNobody(id string) string {
+	if id == "" {
+		return "nobody"
+	}
+	return id
 }
 
 func (v *verifier) draw(r *Record, e *RecordDoc, set *roster.Set, tablesOK bool) {

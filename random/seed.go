@@ -572,10 +572,12 @@ func (p SeedPromise) Check(e SeedEvidence) ([]byte, error) {
 // its ASCII digits, as in the protocol's vectors); with several, S is
 // [CombineSeeds] of their seeds in the announcement's order. This is the
 // function an auditor runs on a published announcement and draw record.
-// Errors are *[SourceError] values whose Index names the source.
+// A system seed combined with another source is refused
+// ([CheckSources], [ErrSystemCombined]). Errors are *[SourceError]
+// values whose Index names the source.
 func DeriveSeed(promises []SeedPromise, evidence []SeedEvidence) ([]byte, error) {
-	if len(promises) == 0 {
-		return nil, &SourceError{Reason: "the announcement promises no seed source"}
+	if err := CheckSources(promises); err != nil {
+		return nil, err
 	}
 	if len(evidence) != len(promises) {
 		return nil, &SourceError{Field: "evidence", Reason: fmt.Sprintf("%d pieces of evidence for %d promised sources", len(evidence), len(promises))}

@@ -23,7 +23,7 @@ func agencyLedger(t *testing.T) (dir, ledger, key string) {
 	ledger = filepath.Join(tmp, "ledger")
 	key = filepath.Join(tmp, "agency")
 	mustCLI(t, "keygen", "--name", "example.gov.cn/wjw", "--out", key)
-	mustCLI(t, "announce", "--dir", dir, "--ledger", ledger, "--key", key+".key",
+	mustCLI(t, "announce", "--accept-problems", "--dir", dir, "--ledger", ledger, "--key", key+".key",
 		"--dice-ceremony", "2026-11-22T09:30:00+08:00, 县卫生健康局三楼会议室", "--at", "2026-11-20T10:00:00+08:00")
 	mustCLI(t, "draw", "--dir", dir, "--ledger", ledger, "--key", key+".key", "--seed-dice", "2023 7331 1281 5921 1123",
 		"--at", "2026-11-22T09:35:00+08:00")
@@ -54,7 +54,7 @@ func TestResultsAsExported(t *testing.T) {
 	require.Contains(t, out, "verified: OK")
 	require.Contains(t, out, "2 outcomes")
 
-	csvOut := mustCLI(t, "notice", "--ledger", ledger, "--dir", dir, "--out", "-")
+	csvOut := mustCLI(t, "notice", "--ledger", ledger, "--dir", dir, "--pub", key+".pub", "--out", "-")
 	require.Contains(t, csvOut, "发现问题待后续处理；违反其他部门相关规定,2026-11-25,2026-12-01,移交县应急管理局,双随机抽查,某县卫生健康局,未完结")
 }
 

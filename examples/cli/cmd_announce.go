@@ -30,6 +30,7 @@ func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	chain := fs.String("beacon-chain", "quicknet", "drand chain of --beacon: quicknet or mainnet")
 	fs.Var(&commits, "commit", "commit-reveal participant NAME=HEX (the commitment), repeatable")
 	name := fs.String("name", "", "ledger name when creating the ledger (default: the signer key's name)")
+	accept := fs.Bool("accept-problems", false, "publish despite pre-flight problems; the announcement records them")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -75,14 +76,21 @@ func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	pre, err := preflightAnnounce(*dir, plan, set, promises, *accept)
+	if err != nil {
+		return err
+	}
 	l, signers, when, err := wf.open(true, *name)
 	if err != nil {
 		return err
 	}
 	defer l.Close()
-	d, err := publish.Announce(l, signers, plan, set, promises, when)
+	d, err := publish.AnnounceWith(l, signers, plan, set, promises, when, publish.AnnounceOptions{Preflight: true, AcceptProblems: *accept, Report: pre})
 	if err != nil {
 		return err
+	}
+	for _, p := range pre.Problems() {
+		fmt.Fprintf(stdout, "accepted pre-flight problem (recorded in the announcement): %s\n", p)
 	}
 	n, _ := l.Len()
 	fmt.Fprintf(stdout, "announced %s %s\n", publish.DocFileName(n, publish.KindAnnouncement), d)

@@ -127,7 +127,7 @@ func runLedgerDraw(f *ledgerDrawFlags, dir string, tf tableFlags, dice, viewFile
 	defer l.Close()
 	ann := rec.Undrawn()
 	if ann == nil {
-		return fmt.Errorf("--ledger %s: every announcement has its draw; a re-draw is an amendment (amend --redraw --reason TEXT) and a new announcement", f.ledger)
+		return fmt.Errorf("--ledger %s: no open announcement (each is drawn or withdrawn); a re-draw is an amendment (amend --redraw --reason TEXT) and a new announcement", f.ledger)
 	}
 	var evidence []random.SeedEvidence
 	for i, p := range ann.Announcement.Seed {

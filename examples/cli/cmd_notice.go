@@ -35,6 +35,9 @@ func runNotice(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if *ledger == "" || *dir == "" || *out == "" {
 		return usagef("--ledger, --dir and --out are required")
 	}
+	if len(pubs) == 0 {
+		return usagef("--pub is required: the agency's verifier key (PREFIX.pub), so that nothing unsigned is shown as the agency's")
+	}
 	f, err := publish.ParseNoticeFormat(*format)
 	if err != nil {
 		return usagef("--format %q: want csv, xlsx or html", *format)
@@ -72,7 +75,7 @@ func runNotice(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer l.Close()
-	if len(verifiers) > 0 {
+	{
 		rep, err := publish.Verify(l, set, verifiers, publish.Options{})
 		if err != nil {
 			return err

@@ -37,7 +37,7 @@ func newWitnessEnv(t *testing.T) *witnessEnv {
 }
 
 func (e *witnessEnv) announce(t *testing.T, ledger, at string) {
-	mustCLI(t, "announce", "--dir", e.dir, "--ledger", ledger, "--key", e.agency+".key", "--dice-ceremony", ceremonyFlag, "--at", at)
+	mustCLI(t, "announce", "--accept-problems", "--dir", e.dir, "--ledger", ledger, "--key", e.agency+".key", "--dice-ceremony", ceremonyFlag, "--at", at)
 }
 
 func (e *witnessEnv) draw(t *testing.T, ledger, digits, at string) {
@@ -189,7 +189,7 @@ func TestWitnessCLIBackdatedBeacon(t *testing.T) {
 	require.NoError(t, os.WriteFile(beaconFile, beacon, 0o644))
 
 	e := newWitnessEnv(t)
-	out := mustCLI(t, "announce", "--dir", e.dir, "--ledger", e.ledger, "--key", e.agency+".key", "--beacon", "9367912", "--at", "2024-07-13T20:00:00Z")
+	out := mustCLI(t, "announce", "--accept-problems", "--dir", e.dir, "--ledger", e.ledger, "--key", e.agency+".key", "--beacon", "9367912", "--at", "2024-07-13T20:00:00Z")
 	require.Contains(t, out, "beacon round 9367912 is due at 2024-07-13T21:45:00Z")
 	// The operator's own "witness", named like the real one, cosigns
 	// with a time before the round.

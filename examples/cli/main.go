@@ -64,7 +64,7 @@ var commands = []command{
 	{
 		name:    "announce",
 		summary: "publish the announcement of a folder's plan and tables into a ledger",
-		usage:   `--dir DIR --ledger LEDGER --key PREFIX.key (--dice-ceremony "WHEN, WHERE" | --commit NAME=HEX... | --beacon ROUND)... [--beacon-chain CHAIN] [--name NAME] [--witness-key FILE]... [--at TIME]`,
+		usage:   `--dir DIR --ledger LEDGER --key PREFIX.key (--dice-ceremony "WHEN, WHERE" | --commit NAME=HEX... | --beacon ROUND)... [--beacon-chain CHAIN] [--name NAME] [--accept-problems] [--witness-key FILE]... [--at TIME]`,
 		example: `cli announce --dir county --ledger ledger --key agency.key --dice-ceremony "2026-11-22T09:30:00+08:00, 县卫生健康局三楼会议室"`,
 		run:     runAnnounce,
 	},
@@ -100,7 +100,7 @@ var commands = []command{
 	{
 		name:    "notice",
 		summary: "write the public notice (公示) of a ledger's draws and results as CSV, XLSX or HTML",
-		usage:   `--ledger LEDGER --dir DIR --out FILE [--format csv|xlsx|html] [--pub PREFIX.pub]... [--authority NAME] [--bundle-url URL] [--labels FILE] [--private]`,
+		usage:   `--ledger LEDGER --dir DIR --out FILE [--format csv|xlsx|html] --pub PREFIX.pub... [--authority NAME] [--bundle-url URL] [--labels FILE] [--private]`,
 		example: `cli notice --ledger ledger --dir county --pub agency.pub --format html --out notice.html`,
 		run:     runNotice,
 	},
@@ -159,6 +159,13 @@ var commands = []command{
 		usage:   `--ledger LEDGER --pub PREFIX.pub... [--dir DIR] [--calendar FILE] [--checkpoint FILE] [--witness W.pub]... [--quorum N] [--cosigned FILE]... [--at TIME]`,
 		example: `cli verify --ledger ledger --dir county --pub agency.pub`,
 		run:     runVerify,
+	},
+	{
+		name:    "withdraw",
+		summary: "withdraw the open announcement (signed, with its reason); it stays in the ledger",
+		usage:   `--ledger LEDGER --key PREFIX.key --reason TEXT [--announcement DIGEST] [--witness-key FILE]... [--at TIME]`,
+		example: `cli withdraw --ledger ledger --key agency.key --reason "名录库数据有误，重新公告"`,
+		run:     runWithdraw,
 	},
 	{
 		name:    "witness cosign",

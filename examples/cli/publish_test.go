@@ -49,7 +49,7 @@ func TestPublishRoundTrip(t *testing.T) {
 	require.Contains(t, errs, "agency.key")
 	keys := []string{"--key", a + ".key", "--witness-key", w + ".key"}
 
-	out := mustCLI(t, append([]string{"announce", "--dir", dir, "--ledger", ledger,
+	out := mustCLI(t, append([]string{"announce", "--accept-problems", "--dir", dir, "--ledger", ledger,
 		"--dice-ceremony", "2026-11-22T09:30:00+08:00, 县卫生健康局三楼会议室", "--at", "2026-11-20T10:00:00+08:00"}, keys...)...)
 	require.Contains(t, out, "announced 000001-announcement.note ")
 
@@ -86,13 +86,13 @@ func TestPublishRoundTrip(t *testing.T) {
 	require.Contains(t, out, "verified: OK")
 
 	notice := filepath.Join(tmp, "notice.csv")
-	mustCLI(t, "notice", "--ledger", ledger, "--dir", dir, "--out", notice)
+	mustCLI(t, "notice", "--ledger", ledger, "--dir", dir, "--pub", a+".pub", "--out", notice)
 	nb, err := os.ReadFile(notice)
 	require.NoError(t, err)
 	require.True(t, bytes.HasPrefix(nb, []byte("\uFEFF序号,")))
 	require.Contains(t, string(nb), "发现问题经责令已改正,2026-11-25,2026-12-01,已整改")
 	require.NotContains(t, string(nb), "WJ3717270084")
-	priv := mustCLI(t, "notice", "--ledger", ledger, "--dir", dir, "--out", "-", "--private")
+	priv := mustCLI(t, "notice", "--ledger", ledger, "--dir", dir, "--pub", a+".pub", "--out", "-", "--private")
 	require.Contains(t, priv, "WJ3717270084")
 
 	row, proof := filepath.Join(tmp, "row.json"), filepath.Join(tmp, "proof.json")
@@ -154,17 +154,17 @@ func TestPublishBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"announce", "--dir", dir, "--ledger", ledger, "--key", a + ".key"}, "give a seed source"},
-		{[]string{"announce", "--dir", dir, "--ledger", ledger, "--key", a + ".key", "--dice-ceremony", "tomorrow, hall"}, "RFC 3339"},
-		{[]string{"announce", "--dir", dir, "--ledger", ledger, "--key", a + ".key", "--beacon", "1000", "--at", "2026-11-20T10:00:00+08:00"}, "seed[0].round \"1000\""},
-		{[]string{"announce", "--dir", dir, "--ledger", ledger, "--key", a + ".pub", "--beacon", "99999999999"}, "agency.pub"},
+		{[]string{"announce", "--accept-problems", "--dir", dir, "--ledger", ledger, "--key", a + ".key"}, "give a seed source"},
+		{[]string{"announce", "--accept-problems", "--dir", dir, "--ledger", ledger, "--key", a + ".key", "--dice-ceremony", "tomorrow, hall"}, "RFC 3339"},
+		{[]string{"announce", "--accept-problems", "--dir", dir, "--ledger", ledger, "--key", a + ".key", "--beacon", "1000", "--at", "2026-11-20T10:00:00+08:00"}, "seed[0].round \"1000\""},
+		{[]string{"announce", "--accept-problems", "--dir", dir, "--ledger", ledger, "--key", a + ".pub", "--beacon", "99999999999"}, "agency.pub"},
 		{[]string{"draw", "--dir", dir, "--key", a + ".key", "--seed-dice", "2023 7331 1281 5921 1123"}, "need --ledger"},
 	} {
 		code, _, errs := cli(t, c.args...)
 		require.Equal(t, 2, code, "%v: %s", c.args, errs)
 		require.Contains(t, errs, c.want, "%v", c.args)
 	}
-	mustCLI(t, "announce", "--dir", dir, "--ledger", ledger, "--key", a+".key", "--dice-ceremony", "2026-11-22T09:30:00+08:00, 会议室", "--at", "2026-11-20T10:00:00+08:00")
+	mustCLI(t, "announce", "--accept-problems", "--dir", dir, "--ledger", ledger, "--key", a+".key", "--dice-ceremony", "2026-11-22T09:30:00+08:00, 会议室", "--at", "2026-11-20T10:00:00+08:00")
 	mustCLI(t, "draw", "--dir", dir, "--ledger", ledger, "--key", a+".key", "--seed-dice", "2023 7331 1281 5921 1123", "--at", "2026-11-22T09:35:00+08:00")
 	results := filepath.Join(tmp, "results.csv")
 	require.NoError(t, os.WriteFile(results, []byte("premises,outcome,date,inspectors,note\n91371727HD841G735N,great,2026-11-25,WJ3717270021,\n91371727HD841G735N,no_issue,2026-13-01,WJ3717270021,\n"), 0o644))

@@ -18,7 +18,7 @@ func TestTimesAsWritten(t *testing.T) {
 	dir := vectorDir("dr1-county-7")
 	ledger, key := filepath.Join(tmp, "ledger"), filepath.Join(tmp, "agency")
 	mustCLI(t, "keygen", "--name", "example.gov.cn/wjw", "--out", key)
-	code, _, errs := cli(t, "announce", "--dir", dir, "--ledger", ledger, "--key", key+".key",
+	code, _, errs := cli(t, "announce", "--accept-problems", "--dir", dir, "--ledger", ledger, "--key", key+".key",
 		"--dice-ceremony", "2026-11-22 09:30，县卫生健康局三楼会议室", "--at", "2026-11-20 10:00")
 	require.Equal(t, 0, code, errs)
 	require.Contains(t, errs, "ceremony: 2026-11-22T09:30:00+08:00 (县卫生健康局三楼会议室)")
@@ -39,7 +39,7 @@ func TestTimesAsWritten(t *testing.T) {
 		{"2026-11-22 09:30 三楼会议室", `want "WHEN, WHERE"`},
 		{"2026-11-22，三楼会议室", "a date without a time of day"},
 	} {
-		code, _, errs := cli(t, "announce", "--dir", dir, "--ledger", filepath.Join(tmp, "l2"), "--key", key+".key", "--dice-ceremony", c.dice)
+		code, _, errs := cli(t, "announce", "--accept-problems", "--dir", dir, "--ledger", filepath.Join(tmp, "l2"), "--key", key+".key", "--dice-ceremony", c.dice)
 		require.Equal(t, 2, code, c.dice)
 		require.Contains(t, errs, c.want, c.dice)
 		require.Contains(t, errs, "2026-11-22 09:00", "shows an accepted form")
