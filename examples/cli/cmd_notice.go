@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/doublerandom/doublerandom/publish"
-	"golang.org/x/mod/sumdb/note"
 )
 
 // runNotice writes the notice to a new file: CSV (UTF-8 with BOM,
@@ -53,17 +52,17 @@ func runNotice(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 			return fmt.Errorf("--labels: %w", err)
 		}
 	}
-	var verifiers []note.Verifier
+	// Every --pub key must have signed every document; signatures by
+	// other keys (witnesses) are allowed. LoadVerifier refuses a signer key.
+	verifiers, policy, err := loadVerifiers(pubs)
+	if err != nil {
+		return fmt.Errorf("--pub: %w", err)
+	}
 	for _, file := range pubs {
-		v, err := publish.LoadVerifier(file) // refuses a signer key
-		if err != nil {
-			return fmt.Errorf("--pub: %w", err)
-		}
 		b, err := os.ReadFile(file)
 		if err != nil {
 			return fmt.Errorf("--pub: %w", err)
 		}
-		verifiers = append(verifiers, v)
 		opt.VerifierKeys = append(opt.VerifierKeys, strings.TrimSpace(string(b)))
 	}
 	_, set, err := loadDir(*dir, tableFlags{})
@@ -76,7 +75,7 @@ func runNotice(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	}
 	defer l.Close()
 	{
-		rep, err := publish.Verify(l, set, verifiers, publish.Options{})
+		rep, err := publish.Verify(l, set, verifiers, publish.Options{Policy: policy})
 		if err != nil {
 			return err
 		}

@@ -130,7 +130,7 @@ func TestCLIReRollBySecondAnnouncement(t *testing.T) {
 	require.Equal(t, 1, code, out)
 	require.Contains(t, out, "announcement 000001-announcement.note (plan test-7), seed event dice 2026-11-22T01:30:00Z at 2026-11-22T09:30:00+08:00: open")
 	require.Contains(t, out, "PROBLEM: publish: 000002-announcement.note: announcement: an earlier announcement is still open")
-	require.Contains(t, errs, "re-roll")
+	require.Contains(t, out+errs, "re-roll")
 }
 
 func TestCLISeedEventTwice(t *testing.T) {
