@@ -345,11 +345,17 @@ func ParsePlanV2(b []byte) (*PlanV2, error) {
 	p := &PlanV2{bytes: slices.Clone(b), digest: roster.Hash(sha256.Sum256(b)), lines: lines}
 	d := &decoder{lines: lines}
 	top := d.object("", json.RawMessage(b))
-	d.only(top, planV2Keys)
+	// The protocol first: a v1 plan is told so, not that its fields are
+	// unknown.
 	p.Protocol = d.str(top, "protocol", true)
 	if d.err == nil && p.Protocol != ProtocolV2 {
-		d.fail("protocol", top.m["protocol"], fmt.Errorf("%w: want %q", ErrPlanValue, ProtocolV2))
+		hint := ""
+		if p.Protocol == Protocol {
+			hint = " (a v1 plan: read it with ParsePlan)"
+		}
+		d.fail("protocol", top.m["protocol"], fmt.Errorf("%w: want %q%s", ErrPlanValue, ProtocolV2, hint))
 	}
+	d.only(top, planV2Keys)
 	p.ID = d.str(top, "id", false)
 	p.Name = d.str(top, "name", false)
 	p.Authority = d.str(top, "authority", false)

@@ -337,3 +337,16 @@ func TestPlanV2Check(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, noActive.Check(bad))
 }
+
+// TestParsePlanV2OfV1: a v1 plan is refused for its protocol, not for its
+// v1 fields.
+func TestParsePlanV2OfV1(t *testing.T) {
+	_, err := ParsePlanV2([]byte(basePlan))
+	var pe *PlanError
+	require.ErrorAs(t, err, &pe)
+	require.Equal(t, "protocol", pe.Field)
+	require.Contains(t, err.Error(), "ParsePlan")
+	_, err = ParsePlan([]byte(basePlanV2))
+	require.ErrorAs(t, err, &pe)
+	require.Equal(t, "protocol", pe.Field)
+}

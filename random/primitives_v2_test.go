@@ -237,3 +237,15 @@ func TestPrimitivesSlotMergeV2(t *testing.T) {
 		require.Equal(t, v.MaxPerUnit, mpu, v.Note)
 	}
 }
+
+// TestWantV2Limits: the largest counts do not overflow (int is 32 bits
+// on 386).
+func TestWantV2Limits(t *testing.T) {
+	r, err := ParseRatio("100%")
+	require.NoError(t, err)
+	want, k, short := WantV2(MaxCount, MaxCount, MaxCount, r, 0, 1, MaxCount)
+	require.Equal(t, [3]int{1, 1, 0}, [3]int{want, k, short})
+	want, k, short = WantV2(MaxCount, 5, MaxCount, r, MaxCount, 0, 1)
+	require.Equal(t, [3]int{MaxCount, 5, MaxCount - 5}, [3]int{want, k, short})
+	require.Equal(t, []int{MaxCount / 2, MaxCount - MaxCount/2}, SpreadQuota(MaxCount, []int{MaxCount / 2, MaxCount - MaxCount/2}))
+}

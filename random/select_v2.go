@@ -111,7 +111,7 @@ func WantV2(n, e, o int, ratio Ratio, lo, hi, drawsLeft int) (want, k, shortfall
 	}
 	want = max(want, lo)
 	if drawsLeft > 0 && o > 0 {
-		want = max(want, (o+drawsLeft-1)/drawsLeft)
+		want = max(want, (o-1)/drawsLeft+1) // ceil(o / drawsLeft), without overflow
 	}
 	k = min(e, want)
 	return want, k, want - k

@@ -168,10 +168,14 @@ func (c Commitment) digest(kind Kind, r Row, a Attr) (Hash, error) {
 // RootV2 returns the table's root under protocol v2: the RFC 6962 Merkle
 // tree hash over the v2 leaf bytes of its rows in id order (see
 // [Row.AppendLeafV2]). The root of a table and that of its published
-// form ([Table.PublishedV2]) are the same.
+// form ([Table.PublishedV2]) are the same. The table must have been read
+// under protocol v2 (its lists are then v2's).
 func (t *Table) RootV2(private Private, c Commitment) (Hash, error) {
 	if t == nil {
 		return EmptyRoot, nil
+	}
+	if t.proto != ProtocolV2 && len(t.rows) > 0 {
+		return Hash{}, fmt.Errorf("roster: the %s table was read under %s; read it with Options.Protocol = ProtocolV2 for a v2 root", t.kind, t.proto)
 	}
 	if len(private[t.kind]) == 0 {
 		c = Commitment{Published: true} // no private value: no key needed

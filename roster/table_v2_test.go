@@ -75,6 +75,8 @@ func TestUnknownReferencesV2(t *testing.T) {
 	require.NoError(t, err)
 	_, err = NewSetV2(p1, i, nil, nil, Commitment{})
 	require.ErrorContains(t, err, "ProtocolV2")
+	_, err = p1.RootV2(nil, Commitment{})
+	require.ErrorContains(t, err, "ProtocolV2")
 }
 
 func TestPublishedFormV2(t *testing.T) {
