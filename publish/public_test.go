@@ -60,7 +60,9 @@ func TestCheckViewPublicForged(t *testing.T) {
 			v.Selected[i+1].Mark = random.MarkOverdue
 		}},
 		{"dropped", "", func(v *random.View) { i := firstRandom(v); v.Selected = slices.Delete(v.Selected, i, i+1) }},
-		{"order", "", func(v *random.View) { v.Selected[0], v.Selected[len(v.Selected)-1] = v.Selected[len(v.Selected)-1], v.Selected[0] }},
+		{"order", "", func(v *random.View) {
+			v.Selected[0], v.Selected[len(v.Selected)-1] = v.Selected[len(v.Selected)-1], v.Selected[0]
+		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			v := res.View()
