@@ -392,12 +392,16 @@ func TestBundleForgedSelections(t *testing.T) {
 			require.ErrorAs(t, p.Err, &re)
 			require.Regexp(t, `^view\.selected\[\d+\]\.(mark|priority)$`, re.Field)
 			require.Contains(t, p.String(), "000006-draw.note")
-			t.Log(p.String())
 
 			// Even without tables and without keys, the public check
 			// of the record refuses it.
 			_, err = ReadRecord(m)
 			require.ErrorIs(t, err, ErrSelection)
+			rep, err = Verify(m, nil, tr.vs, Options{})
+			require.NoError(t, err)
+			require.False(t, rep.OK())
+			require.ErrorIs(t, rep.Problems[0].Err, ErrSelection)
+			require.Equal(t, "000006-draw.note", rep.Problems[0].Doc)
 
 			// The business the forgery names is told it is wrong.
 			sc, err := SelfCheckBundle(b, tr.vs, outsiderID, SelfCheckOptions{})
