@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -164,4 +165,16 @@ func verifyBundle(dir string, verifiers []note.Verifier, opt publish.Options) (*
 		return nil, err
 	}
 	return publish.VerifyBundle(b, verifiers, opt)
+}
+
+// rootsHint explains a roots mismatch when the ledger was verified with
+// fewer table folders than it has rosters.
+func rootsHint(rep *publish.Report, dirs int) string {
+	for _, p := range rep.Problems {
+		var mm *publish.MismatchError
+		if errors.As(p.Err, &mm) && strings.HasPrefix(mm.Field, "roots.") && dirs > 0 {
+			return "\n  (a ledger whose announcements use different tables needs one --dir per set of tables, or verify --bundle)"
+		}
+	}
+	return ""
 }

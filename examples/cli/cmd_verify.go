@@ -101,6 +101,7 @@ func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		for _, p := range rep.Problems {
 			msg += "\n  " + p.String()
 		}
+		msg += rootsHint(rep, len(dirs))
 		return &mismatchError{msg: msg}
 	}
 	return nil
