@@ -266,7 +266,7 @@ func OpenBundle(fsys fs.FS) (*Bundle, error) {
 	if err := checkListed(fsys, named); err != nil {
 		return nil, err
 	}
-	b.ledger = &bundleLedger{fsys: fsys, name: x.Ledger, docs: map[int64]string{}}
+	b.ledger = &bundleLedger{fsys: fsys, name: x.Ledger, docs: map[int64]string{}, files: x.Files}
 	for _, f := range x.Files {
 		rel := strings.TrimPrefix(f, bundleLedgerDir+"/")
 		if seq, _, ok := parseDocFileName(rel); ok {
@@ -438,9 +438,28 @@ func VerifyBundle(b *Bundle, verifiers []note.Verifier, opt Options) (*Report, e
 
 // bundleLedger is the read-only [Ledger] of a bundle.
 type bundleLedger struct {
-	fsys fs.FS
-	name string
-	docs map[int64]string // seq → file
+	fsys  fs.FS
+	name  string
+	docs  map[int64]string // seq → file
+	files []string         // every ledger file the index lists
+}
+
+// ReadExtra returns the files the ledger keeps in its subfolder dir (e.g.
+// "cosigned"), as the index lists them: name (the path in the bundle)
+// and bytes, in the index's order.
+func (l *bundleLedger) ReadExtra(dir string) (names []string, data [][]byte, err error) {
+	prefix := bundleLedgerDir + "/" + dir + "/"
+	for _, f := range l.files {
+		if !strings.HasPrefix(f, prefix) {
+			continue
+		}
+		b, err := readBundleFile(l.fsys, f, MaxNoteSize)
+		if err != nil {
+			return nil, nil, err
+		}
+		names, data = append(names, f), append(data, b)
+	}
+	return names, data, nil
 }
 
 func (l *bundleLedger) Name() string        { return l.name }
