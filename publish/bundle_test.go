@@ -560,3 +560,15 @@ func TestBundleExtraLedgerFiles(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, rep.OK(), rep.String())
 }
+
+func TestBundleEmptyLedger(t *testing.T) {
+	f := newFixture(t)
+	dir, b := writeBundle(t, f.l, TablesByRoots(f.set))
+	idx, err := os.ReadFile(filepath.Join(dir, BundleIndexFile))
+	require.NoError(t, err)
+	require.Contains(t, string(idx), `"announcements": []`)
+	require.Equal(t, []string{"ledger/checkpoint", "ledger/hashes"}, b.Index.Files)
+	rep, err := VerifyBundle(b, f.vs, Options{})
+	require.NoError(t, err)
+	require.True(t, rep.OK(), rep.String())
+}
