@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -571,4 +572,40 @@ func TestBundleEmptyLedger(t *testing.T) {
 	rep, err := VerifyBundle(b, f.vs, Options{})
 	require.NoError(t, err)
 	require.True(t, rep.OK(), rep.String())
+}
+
+// A bundle written while the agency appends is a consistent copy: every
+// one verifies, whatever it caught of the appends.
+func TestBundleWhileAppending(t *testing.T) {
+	f := newFixture(t)
+	f.announce(t)
+	f.drawDice(t)
+	done := make(chan error, 1)
+	go func() {
+		for i, s := range f.res.Selected[:6] {
+			if s.Team == nil {
+				continue
+			}
+			_, err := PublishResults(f.l, f.signers, f.draw, nil, []ResultEntry{{Premises: s.ID, Outcome: OutcomeNoIssue,
+				Inspected: roster.MustParseDate("2026-11-25"), Inspectors: s.TeamIDs()}}, tResults.Add(time.Duration(i)*time.Hour))
+			if err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	sizes := map[int]bool{}
+	for i := range 6 {
+		dir := filepath.Join(t.TempDir(), fmt.Sprint("b", i))
+		require.NoError(t, WriteBundle(dir, f.l, TablesByRoots(f.set)))
+		b, err := OpenBundle(os.DirFS(dir))
+		require.NoError(t, err)
+		rep, err := VerifyBundle(b, f.vs, Options{})
+		require.NoError(t, err)
+		require.True(t, rep.OK(), rep.String())
+		sizes[int(rep.Documents)] = true
+	}
+	require.NoError(t, <-done)
+	t.Log("bundle sizes seen:", sizes)
 }
