@@ -537,13 +537,13 @@ func FuzzParseBundleIndex(f *testing.F) {
 	})
 }
 
-// Files the ledger keeps in a subfolder (cosignatures) are carried into
-// the bundle as they are and readable from it.
+// Files the ledger keeps in a subfolder (such as cosigned/) are carried
+// into the bundle as they are and readable from it.
 func TestBundleExtraLedgerFiles(t *testing.T) {
 	tr := newTwoRosters(t)
 	snap, err := snapshotLedger(tr.l)
 	require.NoError(t, err)
-	snap.files["cosigned/0000000006-aaaa"] = []byte("a cosigned checkpoint\n")
+	snap.files["extra/0000000006-aaaa"] = []byte("a file another layer keeps\n")
 	files, err := bundleFiles(snap, tr.tables())
 	require.NoError(t, err)
 	m := fstest.MapFS{}
@@ -552,11 +552,11 @@ func TestBundleExtraLedgerFiles(t *testing.T) {
 	}
 	b, err := OpenBundle(m)
 	require.NoError(t, err)
-	require.Contains(t, b.Index.Files, "ledger/cosigned/0000000006-aaaa")
-	names, data, err := b.ledger.ReadExtra("cosigned")
+	require.Contains(t, b.Index.Files, "ledger/extra/0000000006-aaaa")
+	names, data, err := b.ledger.ReadExtra("extra")
 	require.NoError(t, err)
-	require.Equal(t, []string{"ledger/cosigned/0000000006-aaaa"}, names)
-	require.Equal(t, "a cosigned checkpoint\n", string(data[0]))
+	require.Equal(t, []string{"ledger/extra/0000000006-aaaa"}, names)
+	require.Equal(t, "a file another layer keeps\n", string(data[0]))
 	rep, err := VerifyBundle(b, tr.vs, Options{})
 	require.NoError(t, err)
 	require.True(t, rep.OK(), rep.String())
