@@ -17,7 +17,9 @@ import (
 // when anything disagrees.
 func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	ledger := fs.String("ledger", "", "ledger folder")
-	dir := fs.String("dir", "", "folder with the tables announced (without it, draws are not replayed)")
+	var dirs listFlag
+	fs.Var(&dirs, "dir", "folder with tables announced, repeatable: each announcement gets the one whose roots it announced (without any, draws are not replayed)")
+	bundle := fs.String("bundle", "", "a public bundle (from the bundle command): verify it alone, instead of --ledger and --dir")
 	var pubs listFlag
 	fs.Var(&pubs, "pub", "verifier key file (PREFIX.pub) whose key must have signed every document, repeatable")
 	calendar := fs.String("calendar", "", "working-day calendar file (date,kind,name) adding years (or replacing them) to the State Council schedules built in (2025, 2026)")
@@ -30,8 +32,8 @@ func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *ledger == "" || len(pubs) == 0 {
-		return usagef("--ledger and --pub are required")
+	if (*ledger == "") == (*bundle == "") || len(pubs) == 0 || (*bundle != "" && len(dirs) > 0) {
+		return usagef("--pub and one of --ledger (with --dir) and --bundle are required")
 	}
 	var opt publish.Options
 	var verifiers []note.Verifier
@@ -68,22 +70,35 @@ func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if *at != "" {
 		fmt.Fprintf(stderrFor(fs), "at: %s\n", publish.FormatTime(opt.Now))
 	}
-	var set *roster.Set
-	if *dir != "" {
-		if _, set, err = loadDir(*dir, tableFlags{}); err != nil {
+	var rep *publish.Report
+	if *bundle != "" {
+		if rep, err = verifyBundle(*bundle, verifiers, opt); err != nil {
 			return err
 		}
-	}
-	l, err := openReader(*ledger)
-	if err != nil {
-		return err
-	}
-	defer l.Close()
-	rep, err := publish.Verify(l, set, verifiers, opt)
-	if err != nil {
-		return ledgerError(err)
+		*ledger = *bundle
+	} else {
+		var sets []*roster.Set
+		for _, d := range dirs {
+			_, set, err := loadDir(d, tableFlags{})
+			if err != nil {
+				return err
+			}
+			sets = append(sets, set)
+		}
+		if len(sets) > 0 {
+			opt.Tables = publish.TablesByRoots(sets...)
+		}
+		l, err := openReader(*ledger)
+		if err != nil {
+			return err
+		}
+		defer l.Close()
+		if rep, err = publish.Verify(l, nil, verifiers, opt); err != nil {
+			return ledgerError(err)
+		}
 	}
 	fmt.Fprint(stdout, rep.String())
+	fmt.Fprint(stdout, rootsHint(rep, len(dirs)))
 	if !rep.OK() {
 		// The report on stdout lists the problems; say so once here.
 		return &mismatchError{msg: fmt.Sprintf("%s: verification failed, %d problems (see the report)", *ledger, len(rep.Problems))}

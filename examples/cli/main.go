@@ -69,6 +69,13 @@ var commands = []command{
 		run:     runAnnounce,
 	},
 	{
+		name:    "bundle",
+		summary: "write the public bundle: the ledger and each announcement's tables, for anyone to replay",
+		usage:   `--ledger LEDGER (--dir DIR | --tables ANNOUNCEMENT=DIR)... --out BUNDLE [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]`,
+		example: `cli bundle --ledger ledger --dir 2026Q3 --dir 2026Q4 --out bundle`,
+		run:     runBundle,
+	},
+	{
 		name:    "consistent",
 		summary: "Rivest's consistent_sampler: the first K ids of a file in ticket order",
 		usage:   `--seed SEED --ids FILE --take K`,
@@ -149,14 +156,16 @@ var commands = []command{
 	{
 		name:    "selfcheck",
 		summary: "check whether one premises was rightly selected or not, from its row and proof",
-		usage:   `--ledger LEDGER --row FILE --proof FILE [--pub PREFIX.pub]...`,
+		usage: `--ledger LEDGER --row FILE --proof FILE [--draw DIGEST] [--pub PREFIX.pub]...
+--bundle BUNDLE --id ID [--draw DIGEST] [--pub PREFIX.pub]...`,
 		example: `cli selfcheck --ledger ledger --row row.json --proof proof.json --pub agency.pub`,
 		run:     runSelfcheck,
 	},
 	{
 		name:    "verify",
 		summary: "verify a ledger: signatures, chain, seed timing (from witnesses with --witness), roots, replay of every draw and amendment",
-		usage:   `--ledger LEDGER --pub PREFIX.pub... [--dir DIR] [--calendar FILE] [--checkpoint FILE] [--witness W.pub]... [--quorum N] [--cosigned FILE]... [--at TIME]`,
+		usage: `--ledger LEDGER --pub PREFIX.pub... [--dir DIR]... [--calendar FILE] [--checkpoint FILE] [--witness W.pub]... [--quorum N] [--cosigned FILE]... [--at TIME]
+--bundle BUNDLE --pub PREFIX.pub... [--calendar FILE] [--checkpoint FILE] [--witness W.pub]... [--quorum N] [--cosigned FILE]... [--at TIME]`,
 		example: `cli verify --ledger ledger --dir county --pub agency.pub`,
 		run:     runVerify,
 	},
