@@ -53,19 +53,3 @@ func loadVerifiers(pubs []string) ([]note.Verifier, publish.Policy, error) {
 	return vs, p, nil
 }
 
-// checkLedgerSignatures checks that every document of l and its
-// checkpoint carry valid signatures by every --pub key, before anything
-// the ledger says is used; a failure is a verification failure (exit 1).
-func checkLedgerSignatures(l publish.Ledger, pubs []string) error {
-	if len(pubs) == 0 {
-		return usagef("--pub is required: the agency's verifier key (PREFIX.pub), so that nothing unsigned is shown as the agency's")
-	}
-	vs, p, err := loadVerifiers(pubs)
-	if err != nil {
-		return err
-	}
-	if err := publish.CheckSignatures(l, vs, p); err != nil {
-		return &mismatchError{msg: err.Error()}
-	}
-	return nil
-}
