@@ -52,4 +52,3 @@ func loadVerifiers(pubs []string) ([]note.Verifier, publish.Policy, error) {
 	}
 	return vs, p, nil
 }
-
