@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"flag"
 	"os"
 	"path/filepath"
@@ -9,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // The command-line tests as a person types them live in
@@ -41,6 +44,8 @@ func TestScript(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"county":  cmdCounty,
 			"replace": cmdReplace,
+			"gbk":     cmdGBK,
+			"xlsx":    cmdXLSX,
 		},
 	})
 }
@@ -92,4 +97,51 @@ func cmdReplace(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("replace: %s does not contain %q", args[0], old)
 	}
 	ts.Check(os.WriteFile(name, []byte(strings.Replace(string(b), old, new, 1)), 0o644))
+}
+
+// cmdGBK is the script command "gbk SRC DST": it writes the UTF-8 file SRC
+// as GBK to DST, as a register's export would be.
+func cmdGBK(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: gbk SRC DST")
+	}
+	b, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	g, err := simplifiedchinese.GBK.NewEncoder().Bytes(b)
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), g, 0o644))
+}
+
+// cmdXLSX is the script command "xlsx [-merge RANGE] SRC.csv DST.xlsx
+// SHEET": it writes the rows of the CSV file SRC as the sheet SHEET of a
+// new workbook DST, every cell as text; -merge merges a range of cells
+// (such as A1:B1), as a hand-made header may be.
+func cmdXLSX(ts *testscript.TestScript, neg bool, args []string) {
+	var merge string
+	if len(args) > 1 && args[0] == "-merge" {
+		merge, args = args[1], args[2:]
+	}
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: xlsx [-merge RANGE] SRC.csv DST.xlsx SHEET")
+	}
+	f, err := os.Open(ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	ts.Check(err)
+	x := excelize.NewFile()
+	defer x.Close()
+	ts.Check(x.SetSheetName("Sheet1", args[2]))
+	for r, row := range rows {
+		for c, v := range row {
+			cell, err := excelize.CoordinatesToCellName(c+1, r+1)
+			ts.Check(err)
+			ts.Check(x.SetCellStr(args[2], cell, v))
+		}
+	}
+	if merge != "" {
+		from, to, _ := strings.Cut(merge, ":")
+		ts.Check(x.MergeCell(args[2], from, to))
+	}
+	ts.Check(x.SaveAs(ts.MkAbs(args[1])))
 }
