@@ -10,7 +10,6 @@ import (
 
 	"github.com/doublerandom/doublerandom/random"
 	"github.com/doublerandom/doublerandom/roster"
-	"github.com/google/go-cmp/cmp"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -409,7 +408,7 @@ func (v *verifier) compareDraw(e *RecordDoc, res *random.Result) bool {
 	if len(ms) == 0 {
 		return true
 	}
-	diff := cmp.Diff(e.Draw.View, replayed)
+	diff := viewDiff(e.Draw.View, replayed)
 	for i, m := range ms {
 		if i == maxViewMismatches {
 			v.problem(e.File, e.Seq, fmt.Errorf("%s: %d more differences", e.File, len(ms)-i))
