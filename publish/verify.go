@@ -115,6 +115,11 @@ type Report struct {
 	Redraws  []RedrawReport
 	Problems []Problem // what disagrees: the ledger does not verify
 	Warnings []Problem // late or missing results, redraws, unverifiable seeds
+	// Record holds the documents Verify read, parsed: those whose
+	// signatures verified and that kept the record's rules (a document
+	// that did not is absent, and named among the Problems). Front ends
+	// show them without parsing the ledger again.
+	Record *Record
 }
 
 // OK reports whether nothing disagreed.
@@ -292,6 +297,7 @@ func Verify(l Ledger, set *roster.Set, verifiers []note.Verifier, opt Options) (
 	slices.Sort(rep.Signers)
 	v.checkpoint(l, verifiers, rep.Documents, tree.Root())
 	v.record(r, set)
+	rep.Record = r
 	return rep, nil
 }
 

@@ -78,8 +78,12 @@ func (s *Session) SelfCheck(id string) *SelfCheckAnswer {
 	var d *publish.DrawBody
 	var ann *publish.AnnouncementBody
 	var rec *publish.Record
-	if r, err := publish.ReadRecord(s.l); err == nil {
+	if s.rep != nil && s.rep.Record != nil {
+		rec = s.rep.Record
+	} else if r, err := publish.ReadRecord(s.l); err == nil {
 		rec = r
+	}
+	if r := rec; r != nil {
 		for _, e := range r.Docs {
 			if e.File == res.Draw && e.Draw != nil {
 				d = e.Draw

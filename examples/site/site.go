@@ -371,33 +371,63 @@ func (s *Session) describe(rep *publish.Report) {
 	for i := range rep.Draws {
 		byFile[rep.Draws[i].Doc] = &rep.Draws[i]
 	}
-	plans := map[publish.Digest]*random.Plan{}
 	annFile := map[publish.Digest]string{}
 	var results []*publish.ResultsBody
 	var resultFiles []string
+	parsed := map[int64]*publish.RecordDoc{}
+	if rep.Record != nil {
+		for _, e := range rep.Record.Docs {
+			parsed[e.Seq] = e
+		}
+	}
 	for seq := int64(1); seq <= n; seq++ {
-		b, err := s.l.Read(seq)
-		if err != nil {
-			continue
+		// The documents Verify parsed, and the others (which failed) parsed
+		// here as far as they go.
+		e := parsed[seq]
+		var body any
+		var digest publish.Digest
+		var file string
+		if e != nil {
+			file, digest = e.File, e.Digest
+			switch {
+			case e.Announcement != nil:
+				body = e.Announcement
+			case e.Draw != nil:
+				body = e.Draw
+			case e.Amendment != nil:
+				body = e.Amendment
+			case e.Results != nil:
+				body = e.Results
+			}
+		} else {
+			b, err := s.l.Read(seq)
+			if err != nil {
+				continue
+			}
+			doc, err := publish.ParseSigned(b)
+			if err != nil {
+				continue
+			}
+			if body, err = publish.ParseBody(doc); err != nil {
+				continue
+			}
+			file, digest = publish.DocFileName(seq, doc.Kind), publish.DigestOf(b)
 		}
-		doc, err := publish.ParseSigned(b)
-		if err != nil {
-			continue
-		}
-		body, err := publish.ParseBody(doc)
-		if err != nil {
-			continue
-		}
-		file := publish.DocFileName(seq, doc.Kind)
 		switch x := body.(type) {
 		case *publish.AnnouncementBody:
 			a := Announcement{File: file, Published: localTime(x.Published.Time), PlanID: x.PlanID, Plan: x.Plan}
-			if p, err := random.ParsePlan([]byte(x.Plan)); err == nil {
-				plans[publish.DigestOf(b)] = p
+			p := (*random.Plan)(nil)
+			if e != nil {
+				p = e.Plan()
+			}
+			if p == nil {
+				p, _ = random.ParsePlan([]byte(x.Plan))
+			}
+			if p != nil {
 				a.PlanName, a.PlanDate = p.Name, p.Date.String()
 				a.Rules = planRules(p)
 			}
-			annFile[publish.DigestOf(b)] = file
+			annFile[digest] = file
 			for _, sp := range x.Seed {
 				a.Seed = append(a.Seed, describeSeed(sp))
 			}

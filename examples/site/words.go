@@ -40,7 +40,8 @@ func (s *Session) finding(p publish.Problem) Finding {
 		if strings.HasPrefix(me.Field, "roots.") {
 			// checkTables: Want is what the announcement says, Got what
 			// the tables published give.
-			f.Zh = fmt.Sprintf("文件 %s 的字段「%s」（%s）不一致：公告中写的是 %s，按本页公布的名录计算得到 %s。", doc, me.Field, fieldZh(me.Field), orNone(me.Want), orNone(me.Got))
+			rows := strings.NewReplacer(" rows)", " 行)", " in the tables given", "")
+			f.Zh = fmt.Sprintf("文件 %s 的字段「%s」（%s）不一致：公告中写的是 %s，按本页公布的名录计算得到 %s。", doc, me.Field, fieldZh(me.Field), rows.Replace(orNone(me.Want)), rows.Replace(orNone(me.Got)))
 			break
 		}
 		f.Zh = fmt.Sprintf("文件 %s 的字段「%s」（%s）不一致：文件中写的是 %s，核验重新计算的结果是 %s。", doc, me.Field, fieldZh(me.Field), orNone(me.Got), orNone(me.Want))

@@ -84,7 +84,7 @@
       v.appendChild(el('p', 'Verified: every document is signed and chained, and replaying every draw from the published rules and seed gives exactly what was published.', 'en'));
     } else {
       const first = (r.problems && r.problems[0]) || { zh: '', en: '' };
-      v.appendChild(el('p', '核验未通过：发现 ' + (r.problems ? r.problems.length : 0) + ' 处不一致。' + (first.doc ? '首先是文件 ' + first.doc + '：' : '') + first.zh, 'zh'));
+      v.appendChild(el('p', '核验未通过：发现 ' + (r.problems ? r.problems.length : 0) + ' 处不一致。' + (first.doc && first.zh.indexOf(first.doc) < 0 ? first.doc + '：' : '') + first.zh, 'zh'));
       v.appendChild(el('p', 'FAILED: ' + (r.problems ? r.problems.length : 0) + ' problems. ' + first.en, 'en'));
     }
     v.dataset.status = r.status;
