@@ -491,6 +491,9 @@ func (r *Record) addDraw(e *RecordDoc, d *DrawBody) (func(), error) {
 		}
 		seen[s.ID] = true
 	}
+	if ve := checkViewPublic(ann.plan, v); ve != nil {
+		return nil, r.fail(e, ve.field, ve.value, ve.err)
+	}
 	return func() {
 		r.drawOf[ann.Digest] = e
 		teams := map[string]*team{}

@@ -92,6 +92,9 @@ type SelfCheckResult struct {
 // signature (and says so in the result).
 func SelfCheck(l Ledger, verifiers []note.Verifier, row roster.Row, proof roster.Proof, opt SelfCheckOptions) (*SelfCheckResult, error) {
 	r, err := ReadRecord(l)
+	if errors.Is(err, ErrSelection) {
+		return forgedSelection(l, verifiers, opt.Policy, row.ID, err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -150,6 +153,14 @@ func SelfCheck(l Ledger, verifiers []note.Verifier, row roster.Row, proof roster
 			return say(VerdictWrong, "%s is listed with priority %s, but the recorded key gives %s", row.ID, s.Priority, P)
 		case !slices.Equal(s.Stratum, res.Stratum):
 			return say(VerdictWrong, "%s is listed in stratum %v, but its row gives %v", row.ID, s.Stratum, res.Stratum)
+		case s.Mark == random.MarkTargeted && !targeted:
+			return say(VerdictWrong, "%s is listed as targeted, but the plan's targeted list does not name it", row.ID)
+		}
+		if s.Mark == random.MarkRandom {
+			si := slices.IndexFunc(v.Strata, func(st random.ViewStratum) bool { return slices.Equal(st.Values, res.Stratum) })
+			if si < 0 || v.Strata[si].Threshold == nil || uint64(s.Priority) > uint64(*v.Strata[si].Threshold) {
+				return say(VerdictWrong, "%s is listed as selected at random with priority %s, which is not at or below its stratum's threshold", row.ID, P)
+			}
 		}
 		return say(VerdictSelected, "%s was rightly selected (%s) in stratum %v with priority %s, as its row and the recorded key give", row.ID, s.Mark, res.Stratum, P)
 	}

@@ -36,6 +36,10 @@ type Options struct {
 	Checkpoint []byte
 	// Context bounds the replays; nil means context.Background().
 	Context context.Context
+	// Tables gives each announcement its tables (see [TableSource]),
+	// for ledgers whose announcements use different tables. When nil,
+	// the set given to Verify is every announcement's tables.
+	Tables TableSource
 }
 
 // Problem is one thing Verify found wrong (or, among the warnings, worth
@@ -205,7 +209,8 @@ const maxViewMismatches = 20
 //   - the record rules ([Record]): times in order, announcement before
 //     seed (beacon round due after it, ceremony after it), evidence that
 //     gives the seed, no second draw, consistent amendments and results;
-//   - with set: each announcement's roots and counts against the tables,
+//   - with set (or opt.Tables, which gives each announcement its own
+//     tables): each announcement's roots and counts against the tables,
 //     and a replay of every draw ([random.Draw] with the derived seed)
 //     compared field by field with its record (a *MismatchError per
 //     field, the first with a readable diff), and of every substitution
@@ -230,6 +235,9 @@ func Verify(l Ledger, set *roster.Set, verifiers []note.Verifier, opt Options) (
 	}
 	if opt.Context == nil {
 		opt.Context = context.Background()
+	}
+	if opt.Tables == nil && set != nil {
+		opt.Tables = TablesByRoots(set)
 	}
 	n, err := l.Len()
 	if err != nil {
@@ -296,7 +304,7 @@ func Verify(l Ledger, set *roster.Set, verifiers []note.Verifier, opt Options) (
 	}
 	slices.Sort(rep.Signers)
 	v.checkpoint(l, verifiers, rep.Documents, tree.Root())
-	v.record(r, set)
+	v.record(r)
 	rep.Record = r
 	return rep, nil
 }
@@ -353,11 +361,11 @@ func (v *verifier) checkpoint(l Ledger, verifiers []note.Verifier, n int64, root
 }
 
 // record checks what needs the tables and sums up draws and redraws.
-func (v *verifier) record(r *Record, set *roster.Set) {
-	if set == nil {
+func (v *verifier) record(r *Record) {
+	if v.opt.Tables == nil {
 		v.warn("", 0, "no tables given: roots not checked, draws not replayed")
 	}
-	tablesOK := map[Digest]bool{}
+	sets := map[Digest]*roster.Set{} // announcement → its tables, checked
 	for _, e := range r.Docs {
 		switch {
 		case e.Announcement != nil:
@@ -366,15 +374,17 @@ func (v *verifier) record(r *Record, set *roster.Set) {
 					v.warn(e.File, e.Seq, "seed source %d (%s) cannot be verified: the operator chose it", i+1, p.Kind)
 				}
 			}
-			if set != nil {
-				if err := checkTables(e, set); err != nil {
+			if v.opt.Tables != nil {
+				if set, err := v.tablesOf(e); err != nil {
 					v.problem(e.File, e.Seq, err)
+				} else if set != nil {
+					sets[e.Digest] = set
 				} else {
-					tablesOK[e.Digest] = true
+					v.warn(e.File, e.Seq, "%s: no tables given for this announcement: roots not checked, its draw not replayed", e.File)
 				}
 			}
 		case e.Draw != nil:
-			v.draw(r, e, set, tablesOK[e.Draw.Announcement])
+			v.draw(r, e, sets[e.Draw.Announcement])
 		case e.Amendment != nil && e.Amendment.Kind == AmendRedraw:
 			x := RedrawReport{Doc: e.File, Seq: e.Seq, Draw: r.byDigest[e.Amendment.Draw].File, Reason: e.Amendment.Reason}
 			if a := r.answer[e.Digest]; a != nil {
@@ -385,7 +395,7 @@ func (v *verifier) record(r *Record, set *roster.Set) {
 	}
 }
 
-func (v *verifier) draw(r *Record, e *RecordDoc, set *roster.Set, tablesOK bool) {
+func (v *verifier) draw(r *Record, e *RecordDoc, set *roster.Set) {
 	ann := r.byDigest[e.Draw.Announcement]
 	dr := DrawReport{Doc: e.File, Seq: e.Seq, Digest: e.Digest, Announcement: ann.File,
 		PlanID: ann.Announcement.PlanID, Selected: len(e.Draw.View.Selected), Substitutions: len(r.subs[e.Digest]),
@@ -394,7 +404,7 @@ func (v *verifier) draw(r *Record, e *RecordDoc, set *roster.Set, tablesOK bool)
 		dr.VoidedBy = x.File
 	}
 	var res *random.Result
-	if tablesOK {
+	if set != nil {
 		var err error
 		res, err = random.Draw(v.opt.Context, ann.plan, set, e.Draw.Seed, random.Options{})
 		if err != nil {

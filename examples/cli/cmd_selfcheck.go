@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -26,6 +27,9 @@ func init() {
 // rightly selected or not? Exit 1 when the record contradicts the row.
 func runSelfcheck(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	ledger := fs.String("ledger", "", "ledger folder")
+	bundle := fs.String("bundle", "", "a public bundle: give --id instead of --row and --proof")
+	id := fs.String("id", "", "with --bundle: the premises id (统一社会信用代码); its row and proof come from the bundle")
+	drawRef := fs.String("draw", "", "digest of the draw to check against (default: the last draw no redraw voided)")
 	rowFile := fs.String("row", "", "the premises row (one JSON object of strings, from prove)")
 	proofFile := fs.String("proof", "", "its inclusion proof (from prove)")
 	var pubs listFlag
@@ -33,8 +37,46 @@ func runSelfcheck(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *ledger == "" || *rowFile == "" || *proofFile == "" {
-		return usagef("--ledger, --row and --proof are required")
+	if *bundle != "" {
+		if *ledger != "" || *rowFile != "" || *proofFile != "" || *id == "" {
+			return usagef("with --bundle give --id, and no --ledger, --row or --proof")
+		}
+	} else if *ledger == "" || *rowFile == "" || *proofFile == "" || *id != "" {
+		return usagef("--ledger, --row and --proof are required (or --bundle and --id)")
+	}
+	var opt publish.SelfCheckOptions
+	if *drawRef != "" {
+		d, err := publish.ParseDigest(*drawRef)
+		if err != nil {
+			return usagef("--draw %q: %v", *drawRef, err)
+		}
+		opt.Draw = d
+	}
+	var verifiers []note.Verifier
+	for _, f := range pubs {
+		v, err := publish.LoadVerifier(f)
+		if err != nil {
+			return err
+		}
+		verifiers = append(verifiers, v)
+		opt.Policy.Require = append(opt.Policy.Require, v.Name())
+	}
+	opt.Policy.AllowUnknown = true
+	if *bundle != "" {
+		b, err := publish.OpenBundle(os.DirFS(*bundle))
+		if err != nil {
+			return err
+		}
+		res, err := publish.SelfCheckBundle(b, verifiers, *id, opt)
+		var mm *publish.MismatchError
+		if errors.As(err, &mm) {
+			// The bundle's table is not the one announced.
+			return &mismatchError{msg: err.Error()}
+		}
+		if err != nil {
+			return err
+		}
+		return printSelfCheck(stdout, res)
 	}
 	row, err := readRow(*rowFile)
 	if err != nil {
@@ -48,17 +90,6 @@ func runSelfcheck(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if err := json.Unmarshal(pb, &proof); err != nil {
 		return fmt.Errorf("%s: %w", *proofFile, err)
 	}
-	var opt publish.SelfCheckOptions
-	var verifiers []note.Verifier
-	for _, f := range pubs {
-		v, err := publish.LoadVerifier(f)
-		if err != nil {
-			return err
-		}
-		verifiers = append(verifiers, v)
-		opt.Policy.Require = append(opt.Policy.Require, v.Name())
-	}
-	opt.Policy.AllowUnknown = true
 	l, err := openReader(*ledger)
 	if err != nil {
 		return err
@@ -68,9 +99,21 @@ func runSelfcheck(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	return printSelfCheck(stdout, res)
+}
+
+// notCheckedWarning is printed, first and last, when no key was given.
+const notCheckedWarning = "WARNING: SIGNATURES NOT CHECKED (no --pub): anyone could have written this ledger; this answer means nothing until you give --pub with the agency's key"
+
+// printSelfCheck prints the answer; exit 1 when the record contradicts
+// the row.
+func printSelfCheck(stdout io.Writer, res *publish.SelfCheckResult) error {
+	if !res.SignaturesChecked {
+		fmt.Fprintln(stdout, notCheckedWarning)
+	}
 	fmt.Fprintf(stdout, "premises %s, draw %s\npriority %016x, stratum %v\nverdict: %s\n%s\n", res.Premises, res.Draw, res.Priority, res.Stratum, res.Verdict, res.Explanation)
 	if !res.SignaturesChecked {
-		fmt.Fprintln(stdout, "signatures not checked: give --pub with the agency's key")
+		fmt.Fprintln(stdout, notCheckedWarning)
 	}
 	if res.Verdict == publish.VerdictWrong || res.Verdict == publish.VerdictNotInRoster {
 		return &mismatchError{msg: res.Explanation}

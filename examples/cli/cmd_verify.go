@@ -25,7 +25,9 @@ func init() {
 // when anything disagrees.
 func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	ledger := fs.String("ledger", "", "ledger folder")
-	dir := fs.String("dir", "", "folder with the tables announced (without it, draws are not replayed)")
+	var dirs listFlag
+	fs.Var(&dirs, "dir", "folder with tables announced, repeatable: each announcement gets the one whose roots it announced (without any, draws are not replayed)")
+	bundle := fs.String("bundle", "", "a public bundle (from the bundle command): verify it alone, instead of --ledger and --dir")
 	var pubs listFlag
 	fs.Var(&pubs, "pub", "verifier key file (PREFIX.pub) whose key must have signed every document, repeatable")
 	calendar := fs.String("calendar", "", "working-day calendar file (date,kind,name); default Monday to Friday")
@@ -34,8 +36,8 @@ func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *ledger == "" || len(pubs) == 0 {
-		return usagef("--ledger and --pub are required")
+	if (*ledger == "") == (*bundle == "") || len(pubs) == 0 || (*bundle != "" && len(dirs) > 0) {
+		return usagef("--pub and one of --ledger (with --dir) and --bundle are required")
 	}
 	var opt publish.Options
 	var verifiers []note.Verifier
@@ -66,20 +68,32 @@ func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if opt.Now, err = actionTime(*at); err != nil {
 		return err
 	}
-	var set *roster.Set
-	if *dir != "" {
-		if _, set, err = loadDir(*dir, tableFlags{}); err != nil {
+	var rep *publish.Report
+	if *bundle != "" {
+		if rep, err = verifyBundle(*bundle, verifiers, opt); err != nil {
 			return err
 		}
-	}
-	l, err := openReader(*ledger)
-	if err != nil {
-		return err
-	}
-	defer l.Close()
-	rep, err := publish.Verify(l, set, verifiers, opt)
-	if err != nil {
-		return ledgerError(err)
+		*ledger = *bundle
+	} else {
+		var sets []*roster.Set
+		for _, d := range dirs {
+			_, set, err := loadDir(d, tableFlags{})
+			if err != nil {
+				return err
+			}
+			sets = append(sets, set)
+		}
+		if len(sets) > 0 {
+			opt.Tables = publish.TablesByRoots(sets...)
+		}
+		l, err := openReader(*ledger)
+		if err != nil {
+			return err
+		}
+		defer l.Close()
+		if rep, err = publish.Verify(l, nil, verifiers, opt); err != nil {
+			return ledgerError(err)
+		}
 	}
 	fmt.Fprint(stdout, rep.String())
 	if !rep.OK() {
@@ -87,6 +101,7 @@ func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		for _, p := range rep.Problems {
 			msg += "\n  " + p.String()
 		}
+		msg += rootsHint(rep, len(dirs))
 		return &mismatchError{msg: msg}
 	}
 	return nil
