@@ -41,7 +41,7 @@ const verifierPackage = "github.com/doublerandom/doublerandom/examples/site/veri
 // run inside this module, as `go run ./examples/cli site` does; --wasm
 // gives a verifier built already.
 func runSite(fs *flag.FlagSet, args []string, stdout io.Writer) error {
-	bundle := fs.String("bundle", "", "the public bundle: ledger/ (the ledger folder) and tables/ (the tables announced)")
+	bundle := fs.String("bundle", "", "the public bundle (written by the bundle command)")
 	out := fs.String("out", "", "the site folder to write; must not exist or be empty")
 	var pubs listFlag
 	fs.Var(&pubs, "pub", "verifier key file (PREFIX.pub) whose key must have signed every document, repeatable (also read: BUNDLE/keys/*.pub)")
@@ -125,12 +125,8 @@ type siteFile struct {
 // (under keys/), in path order.
 func siteFiles(bundle string, pubs []string) ([]siteFile, error) {
 	var files []siteFile
-	for _, sub := range []string{"ledger", "tables"} {
-		dir := filepath.Join(bundle, sub)
-		fi, err := os.Stat(dir)
-		if err != nil || !fi.IsDir() {
-			return nil, fmt.Errorf("--bundle %s: no folder %s", bundle, sub)
-		}
+	if _, err := publish.OpenBundle(os.DirFS(bundle)); err != nil {
+		return nil, fmt.Errorf("--bundle %s: %w", bundle, err)
 	}
 	err := filepath.WalkDir(bundle, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -104,9 +106,9 @@ func buildShared() error {
 	return cliErr(args...)
 }
 
-// publishCounty publishes the draw of county folder src into dir/bundle
-// (ledger/ and tables/) with the CLI, keys in dir; full adds a
-// substitution and results. It returns the bundle folder.
+// publishCounty publishes the draw of county folder src into the ledger
+// dir/ledger and the bundle dir/bundle with the CLI, keys in dir; full
+// adds a substitution and results. It returns the bundle folder.
 func publishCounty(dir, src string, full bool) (string, error) {
 	a, w := filepath.Join(dir, "agency"), filepath.Join(dir, "office")
 	shared.pubs, shared.keys = []string{a + ".pub", w + ".pub"}, []string{a + ".key", w + ".key"}
@@ -119,11 +121,7 @@ func publishCounty(dir, src string, full bool) (string, error) {
 		}
 	}
 	keys := []string{"--key", a + ".key", "--witness-key", w + ".key"}
-	bundle := filepath.Join(dir, "bundle")
-	ledger := filepath.Join(bundle, "ledger")
-	if err := os.MkdirAll(bundle, 0o755); err != nil {
-		return "", err
-	}
+	ledger := filepath.Join(dir, "ledger")
 	steps := [][]string{
 		{"announce", "--dir", src, "--ledger", ledger, "--dice-ceremony", "2026-11-22T09:30:00+08:00, 县卫生健康局三楼会议室", "--at", "2026-11-20T10:00:00+08:00"},
 		{"draw", "--dir", src, "--ledger", ledger, "--seed-dice", "2023 7331 1281 5921 1123", "--at", "2026-11-22T09:35:00+08:00"},
@@ -144,39 +142,11 @@ func publishCounty(dir, src string, full bool) (string, error) {
 			return "", err
 		}
 	}
-	tables := filepath.Join(bundle, "tables")
-	if err := os.MkdirAll(tables, 0o755); err != nil {
+	bundle := filepath.Join(dir, "bundle")
+	if err := cliErr("bundle", "--ledger", ledger, "--dir", src, "--out", bundle); err != nil {
 		return "", err
 	}
-	for _, f := range []string{"plan.json", "premises.csv", "inspectors.csv", "conflicts.csv", "history.csv"} { // plan.json: cli verify --dir wants it
-		b, err := os.ReadFile(filepath.Join(src, f))
-		if err != nil {
-			return "", err
-		}
-		if err := os.WriteFile(filepath.Join(tables, f), b, 0o644); err != nil {
-			return "", err
-		}
-	}
 	return bundle, nil
-}
-
-// copyTree copies a folder tree.
-func copyTree(t testing.TB, from, to string) {
-	t.Helper()
-	require.NoError(t, filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(to, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(to, rel), b, 0o644)
-	}))
 }
 
 var browser struct {
@@ -371,10 +341,10 @@ func (p *page) selfcheckStatus(t testing.TB) (status, text string) {
 // premises first, so the verdict may be conditional on its inspection
 // history).
 func notSelected(t *testing.T) string {
-	l, err := publish.OpenDir(filepath.Join(shared.site, "bundle", "ledger"), publish.DirOptions{})
+	l, err := publish.OpenDir(filepath.Join(shared.dir, "ledger"), publish.DirOptions{})
 	require.NoError(t, err)
 	defer l.Close()
-	set, err := loadSet(filepath.Join(shared.site, "bundle", "tables"), tableFlags{})
+	set, err := loadSet(vectorDir("dr1-county-7"), tableFlags{})
 	require.NoError(t, err)
 	for _, row := range set.Premises.Rows() {
 		proof, err := set.Premises.Prove(row.ID)
@@ -521,7 +491,7 @@ func TestSiteSameVerdict(t *testing.T) {
 			require.NoError(t, os.WriteFile(f, b, 0o644))
 		}, "000002-draw.note"},
 		{"changed table row", func(t *testing.T, site string) {
-			f := filepath.Join(site, "bundle", "tables", "premises.csv")
+			f := premisesFile(t, filepath.Join(site, "bundle"))
 			b, err := os.ReadFile(f)
 			require.NoError(t, err)
 			b2 := bytes.Replace(b, []byte("华盛盛宾馆"), []byte("华盛宾馆"), 1)
@@ -529,9 +499,9 @@ func TestSiteSameVerdict(t *testing.T) {
 			require.NoError(t, os.WriteFile(f, b2, 0o644))
 		}, "000001-announcement.note"},
 		{"forged selection re-signed by the operator", func(t *testing.T, site string) {
-			ledger := filepath.Join(site, "bundle", "ledger")
-			forge(t, filepath.Join(shared.site, "bundle", "ledger"), ledger)
-			os.Remove(filepath.Join(ledger, "lock"))
+			forged := filepath.Join(t.TempDir(), "ledger")
+			forge(t, filepath.Join(shared.dir, "ledger"), forged)
+			replaceLedger(t, filepath.Join(site, "bundle"), forged)
 			rewriteManifest(t, site)
 		}, "000002-draw.note"},
 	}
@@ -540,7 +510,7 @@ func TestSiteSameVerdict(t *testing.T) {
 			site := filepath.Join(t.TempDir(), "site")
 			copyTree(t, shared.site, site)
 			c.tamper(t, site)
-			args := []string{"verify", "--ledger", filepath.Join(site, "bundle", "ledger"), "--dir", filepath.Join(site, "bundle", "tables"), "--at", "2026-12-02T10:00:00+08:00"}
+			args := []string{"verify", "--bundle", filepath.Join(site, "bundle"), "--at", "2026-12-02T10:00:00+08:00"}
 			for _, p := range shared.pubs {
 				args = append(args, "--pub", p)
 			}
@@ -564,6 +534,56 @@ func TestSiteSameVerdict(t *testing.T) {
 			require.Regexp(t, `\d{6}-[a-z]+\.note`, out+errs)
 		})
 	}
+}
+
+// premisesFile returns the premises table of a bundle of one roster.
+func premisesFile(t *testing.T, bundle string) string {
+	m, err := filepath.Glob(filepath.Join(bundle, "tables", "premises-*.csv"))
+	require.NoError(t, err)
+	require.Len(t, m, 1)
+	return m[0]
+}
+
+// replaceLedger puts the files of the ledger folder src in place of the
+// bundle's ledger and lists them in its index, as a forger would.
+func replaceLedger(t *testing.T, bundle, src string) {
+	dst := filepath.Join(bundle, "ledger")
+	require.NoError(t, os.RemoveAll(dst))
+	require.NoError(t, os.MkdirAll(dst, 0o755))
+	entries, err := os.ReadDir(src)
+	require.NoError(t, err)
+	var files []string
+	for _, e := range entries {
+		if e.Name() == "lock" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644))
+		files = append(files, "ledger/"+e.Name())
+	}
+	slices.Sort(files)
+	idx, err := os.ReadFile(filepath.Join(bundle, "bundle.json"))
+	require.NoError(t, err)
+	x, err := publish.ParseBundleIndex(idx)
+	require.NoError(t, err)
+	old, err := json.Marshal(x.Files)
+	require.NoError(t, err)
+	// The index as written lists the files one a line: replace the list.
+	var lines []string
+	for _, f := range x.Files {
+		lines = append(lines, strconv.Quote(f))
+	}
+	oldList := strings.Join(lines, ",\n  ")
+	lines = lines[:0]
+	for _, f := range files {
+		lines = append(lines, strconv.Quote(f))
+	}
+	require.Contains(t, string(idx), oldList, "index layout: %s", old)
+	idx = []byte(strings.Replace(string(idx), oldList, strings.Join(lines, ",\n  "), 1))
+	_, err = publish.ParseBundleIndex(idx)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(bundle, "bundle.json"), idx, 0o644))
 }
 
 // rewriteManifest lists the site's bundle and key files again after a
@@ -610,7 +630,7 @@ func TestSiteCommand(t *testing.T) {
 
 	bad := filepath.Join(t.TempDir(), "bundle")
 	copyTree(t, filepath.Join(shared.dir, "bundle"), bad)
-	f := filepath.Join(bad, "tables", "premises.csv")
+	f := premisesFile(t, bad)
 	b, _ := os.ReadFile(f)
 	require.NoError(t, os.WriteFile(f, bytes.Replace(b, []byte("华盛盛宾馆"), []byte("华盛宾馆"), 1), 0o644))
 	out := filepath.Join(t.TempDir(), "s")
@@ -630,7 +650,7 @@ func TestSiteCommand(t *testing.T) {
 			require.NotContains(t, string(b), ref, name)
 		}
 	}
-	for _, f := range []string{"bundle/ledger/000001-announcement.note", "bundle/tables/premises.csv", "keys/example.gov.cn_2fwjw.pub", "verifier.wasm"} {
+	for _, f := range []string{"bundle/bundle.json", "bundle/ledger/000001-announcement.note", "keys/example.gov.cn_2fwjw.pub", "verifier.wasm"} {
 		_, err := os.Stat(filepath.Join(shared.site, f))
 		require.NoError(t, err, f)
 	}
@@ -659,9 +679,6 @@ func BenchmarkSite(b *testing.B) {
 		args = append(args, "--pub", p)
 	}
 	require.NoError(b, cliErr(args...))
-	if keep := os.Getenv("SITE_BENCH_KEEP"); keep != "" {
-		copyTree(b, site, keep)
-	}
 	wasm, err := os.ReadFile(shared.wasm)
 	require.NoError(b, err)
 	var gz bytes.Buffer
@@ -669,7 +686,7 @@ func BenchmarkSite(b *testing.B) {
 	zw.Write(wasm)
 	zw.Close()
 
-	verify := []string{"verify", "--ledger", filepath.Join(bundle, "ledger"), "--dir", filepath.Join(bundle, "tables")}
+	verify := []string{"verify", "--bundle", bundle}
 	for _, p := range shared.pubs {
 		verify = append(verify, "--pub", p)
 	}

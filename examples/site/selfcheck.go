@@ -40,62 +40,62 @@ type SelfCheckAnswer struct {
 }
 
 // SelfCheck answers a business: was the premises id rightly selected or
-// not, in the last draw no redraw voided? Its row and inclusion proof
-// come from the published premises table; [publish.SelfCheck] checks the
-// signatures of the announcement and the draw, the proof against the
-// announced root, and compares the priority with the stratum's threshold.
+// not, in the last draw no redraw voided? [publish.SelfCheckBundle] takes
+// its row and inclusion proof from the premises table the bundle holds
+// for that draw, checks the table against the announced root, the
+// signatures of the announcement and the draw, the proof, and compares
+// the priority with the stratum's threshold. The answer adds the
+// proof checked again here, the team's size and the result.
 func (s *Session) SelfCheck(id string) *SelfCheckAnswer {
 	id = strings.TrimSpace(id)
 	a := &SelfCheckAnswer{Status: StatusFailed, ID: id}
 	fail := func(zh, en string) *SelfCheckAnswer { a.Zh, a.En = zh, en; return a }
-	if s == nil || s.l == nil || s.set == nil {
-		return fail("台账或名录无法读取，无法自查。", "the ledger or the tables could not be read: no self-check")
+	if s == nil || s.b == nil || s.rep == nil {
+		return fail("公示包无法读取，无法自查。", "the bundle could not be read: no self-check")
 	}
 	if id == "" {
 		return fail("请输入统一社会信用代码。", "type the unified social credit code")
 	}
-	row, ok := s.set.Premises.Lookup(id)
-	if !ok {
-		return fail("公布的经营场所名录中没有 "+id+"：请核对代码；如确应在名录中，请向监管部门反映。",
-			id+" is not in the published premises table: check the code; if it should be there, tell the agency")
-	}
-	a.Name = row.Get("name")
-	proof, err := s.set.Premises.Prove(id)
-	if err != nil {
-		return fail("无法为 "+id+" 生成包含证明。", err.Error())
-	}
-	a.ProofLen = len(proof.Path)
-	res, err := publish.SelfCheck(s.l, s.verifiers, row, proof, publish.SelfCheckOptions{Policy: s.policy})
+	res, err := publish.SelfCheckBundle(s.b, s.verifiers, id, publish.SelfCheckOptions{Policy: s.policy})
 	if err != nil {
 		return fail("自查无法完成："+err.Error(), err.Error())
 	}
 	a.Draw, a.Verdict, a.Stratum = res.Draw, res.Verdict.String(), res.Stratum
-	a.Priority = random.FormatPriority(res.Priority)
-	if res.Threshold != nil {
-		a.Threshold = random.FormatPriority(*res.Threshold)
-	}
 	a.En = res.Explanation
 	var d *publish.DrawBody
-	var ann *publish.AnnouncementBody
-	var rec *publish.Record
-	if s.rep != nil && s.rep.Record != nil {
-		rec = s.rep.Record
-	} else if r, err := publish.ReadRecord(s.l); err == nil {
-		rec = r
-	}
-	if r := rec; r != nil {
-		for _, e := range r.Docs {
+	var ann *publish.RecordDoc
+	rec := s.rep.Record
+	if rec != nil {
+		for _, e := range rec.Docs {
 			if e.File == res.Draw && e.Draw != nil {
 				d = e.Draw
-				if x, ok := r.Lookup(e.Draw.Announcement); ok {
-					ann = x.Announcement
+				ann, _ = rec.Lookup(e.Draw.Announcement)
+			}
+		}
+	}
+	// The row and its proof, checked here against the announced root.
+	var row roster.Row
+	found := false
+	if ann != nil && ann.Announcement != nil {
+		if t := s.premisesOf(ann); t != nil {
+			row, found = t.Lookup(id)
+			if found {
+				a.Name = row.Get("name")
+				if proof, err := t.Prove(id); err == nil {
+					a.ProofLen = len(proof.Path)
+					a.Root = ann.Announcement.Roots.Premises.String()
+					a.ProofOK = roster.VerifyProof(ann.Announcement.Roots.Premises, row, proof) == nil
 				}
 			}
 		}
 	}
-	if ann != nil {
-		a.Root = ann.Roots.Premises.String()
-		a.ProofOK = roster.VerifyProof(ann.Roots.Premises, row, proof) == nil
+	if res.Verdict == publish.VerdictNotInRoster && !found {
+		return fail("公布的经营场所名录中没有 "+id+"：它没有参加本次抽取。请核对代码；如确应在名录中，请向监管部门反映。",
+			id+" is not in the published premises table: it took no part in the draw; check the code, and if it should be there, tell the agency")
+	}
+	a.Priority = random.FormatPriority(res.Priority)
+	if res.Threshold != nil {
+		a.Threshold = random.FormatPriority(*res.Threshold)
 	}
 	if d != nil && d.View != nil {
 		if i := slices.IndexFunc(d.View.Strata, func(st random.ViewStratum) bool { return slices.Equal(st.Values, res.Stratum) }); i >= 0 {

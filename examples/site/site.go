@@ -1,8 +1,8 @@
 // Package site is the verifier behind the public page that `cli site`
 // writes: it opens a published bundle from an fs.FS, verifies it with
-// [publish.Verify] (the same code as `cli verify`) and answers a
-// business's self-check with [publish.SelfCheck], in facts a page can
-// show in Chinese and English.
+// [publish.VerifyBundle] (the same code as `cli verify --bundle`) and
+// answers a business's self-check with [publish.SelfCheckBundle], in facts
+// a page can show in Chinese and English.
 //
 // The page runs it compiled to WebAssembly (package
 // examples/site/verifier); tests and `cli site` run it natively. It never
@@ -10,16 +10,14 @@
 //
 // The folder it reads (fs.FS paths):
 //
-//	bundle/ledger/...       the ledger folder (publish.DirLedger layout)
-//	bundle/tables/NAME.csv  the tables the announcements name (or NAME.jsonl)
-//	keys/*.pub              the verifier keys every document must carry
+//	bundle/...   a public bundle (publish.OpenBundle: bundle.json, ledger/, tables/)
+//	keys/*.pub   the verifier keys every document must carry
 package site
 
 import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
 	"slices"
 	"strings"
 	"time"
@@ -33,8 +31,6 @@ import (
 // Paths of the site folder, as the page fetches them and fs.FS names them.
 const (
 	BundleDir = "bundle"
-	LedgerDir = "bundle/ledger"
-	TablesDir = "bundle/tables"
 	KeysDir   = "keys"
 	// Manifest lists the files the page fetches (see [Manifest]).
 	Manifest = "files.json"
@@ -196,17 +192,20 @@ type Outcome struct {
 
 // Session holds a verified bundle for self-checks.
 type Session struct {
-	l         *publish.FSLedger
-	set       *roster.Set
+	b         *publish.Bundle
+	l         publish.Ledger
 	verifiers []note.Verifier
 	policy    publish.Policy
 	rep       *publish.Report
 	res       *Result
+	names     map[string]string        // premises id → name, over the bundle's premises tables
+	premises  map[string]*roster.Table // by file, as loadNames read them
 }
 
-// Check opens the site folder in fsys, verifies the bundle with
-// [publish.Verify] and returns what the page shows. It never fails:
-// a bundle that cannot be read is a failed result saying why.
+// Check opens the site folder in fsys, verifies its bundle with
+// [publish.VerifyBundle] (what `cli verify --bundle` runs) and returns
+// what the page shows. It never fails: a bundle that cannot be read is a
+// failed result saying why.
 func Check(fsys fs.FS, opt Options) (*Session, *Result) {
 	start := time.Now()
 	s := &Session{}
@@ -250,34 +249,38 @@ func Check(fsys fs.FS, opt Options) (*Session, *Result) {
 	}
 	s.policy.AllowUnknown = true
 
-	// Ledger.
+	// The bundle.
 	progress("ledger", 0, 0)
-	if s.l, err = publish.OpenFS(fsys, LedgerDir); err != nil {
-		var le *publish.LedgerError
-		doc := LedgerDir
-		if errors.As(err, &le) && le.File != "" {
-			doc = le.File
-		}
-		return fail(doc, "台账文件夹无法读取："+describeLedgerError(err), err)
+	bfs, err := fs.Sub(fsys, BundleDir)
+	if err == nil {
+		s.b, err = publish.OpenBundle(bfs)
 	}
+	if err != nil {
+		doc := BundleDir + "/" + publish.BundleIndexFile
+		var be *publish.BundleError
+		if errors.As(err, &be) && be.File != "" {
+			doc = BundleDir + "/" + be.File
+		}
+		return fail(doc, "公示包无法读取："+err.Error(), err)
+	}
+	s.l = s.b.Ledger()
 	res.Ledger = s.l.Name()
 	n, _ := s.l.Len()
 	progress("ledger", n, n)
-
-	// Tables.
-	progress("tables", 0, 0)
-	var infos []TableInfo
-	if s.set, infos, err = loadTables(fsys, TablesDir); err != nil {
-		return fail(TablesDir, "名录文件无法读取或有错误："+err.Error(), err)
+	for _, a := range s.b.Index.Announcements {
+		for _, t := range []struct{ name, file string }{{"premises", a.Tables.Premises}, {"inspectors", a.Tables.Inspectors},
+			{"conflicts", a.Tables.Conflicts}, {"history", a.Tables.History}} {
+			if !slices.ContainsFunc(res.Tables, func(x TableInfo) bool { return x.File == t.file }) {
+				res.Tables = append(res.Tables, TableInfo{Name: t.name, File: t.file})
+			}
+		}
 	}
-	res.Tables = infos
-	progress("tables", int64(s.set.Premises.Len()), int64(s.set.Premises.Len()))
 
-	// The verification: publish.Verify, exactly as `cli verify`.
+	// The verification: publish.VerifyBundle, exactly as `cli verify --bundle`.
 	progress("verify", 0, n)
-	rep, err := publish.Verify(s.l, s.set, s.verifiers, publish.Options{Policy: s.policy, Now: opt.Now})
+	rep, err := publish.VerifyBundle(s.b, s.verifiers, publish.Options{Policy: s.policy, Now: opt.Now})
 	if err != nil {
-		return fail(LedgerDir, "台账无法读取。", err)
+		return fail(BundleDir+"/ledger", "台账无法读取。", err)
 	}
 	s.rep = rep
 	res.Report = rep.String()
@@ -303,58 +306,45 @@ func Check(fsys fs.FS, opt Options) (*Session, *Result) {
 // Result returns the result of the verification.
 func (s *Session) Result() *Result { return s.res }
 
-// loadTables reads the four tables of dir in fsys, as roster.LoadDir
-// reads a folder on disk: NAME.csv or NAME.jsonl, conflicts and history
-// optional, and checks their references with roster.NewSet.
-func loadTables(fsys fs.FS, dir string) (*roster.Set, []TableInfo, error) {
-	var tables [4]*roster.Table
-	var infos []TableInfo
-	for i, k := range roster.Kinds {
-		name := k.String()
-		var file string
-		var read func(r fsReader, kind roster.Kind, opt roster.Options) (*roster.Table, error)
-		for _, c := range []struct {
-			ext  string
-			read func(r fsReader, kind roster.Kind, opt roster.Options) (*roster.Table, error)
-		}{{".csv", readCSV}, {".jsonl", readJSONL}} {
-			p := path.Join(dir, name+c.ext)
-			if _, err := fs.Stat(fsys, p); err == nil {
-				if file != "" {
-					return nil, nil, fmt.Errorf("both %s and %s exist; keep one", file, p)
-				}
-				file, read = p, c.read
-			}
+// loadNames reads the names of the premises tables the bundle holds
+// (their rows only: the verification checked their roots), each table
+// once.
+func (s *Session) loadNames() {
+	s.names = map[string]string{}
+	s.premises = map[string]*roster.Table{}
+	for _, a := range s.b.Index.Announcements {
+		file := a.Tables.Premises
+		if _, seen := s.premises[file]; seen {
+			continue
 		}
-		if file == "" {
-			if k == roster.KindConflicts || k == roster.KindHistory {
-				continue
-			}
-			return nil, nil, fmt.Errorf("%s: %w", path.Join(dir, name+".csv"), fs.ErrNotExist)
-		}
-		f, err := fsys.Open(file)
+		s.premises[file] = nil
+		f, err := s.b.FS().Open(file)
 		if err != nil {
-			return nil, nil, err
+			continue
 		}
-		t, err := read(f, k, roster.Options{File: file})
+		t, err := roster.ReadCSV(f, roster.KindPremises, roster.Options{File: file, Encoding: roster.EncodingUTF8})
 		f.Close()
 		if err != nil {
-			return nil, nil, err
+			continue
 		}
-		tables[i] = t
-		infos = append(infos, TableInfo{Name: name, File: file, Rows: t.Len(), Root: t.Root().String()})
+		s.premises[file] = t
+		for _, r := range t.Rows() {
+			if n := r.Get("name"); n != "" {
+				s.names[r.ID] = n
+			}
+		}
 	}
-	set, err := roster.NewSet(tables[0], tables[1], tables[2], tables[3])
-	return set, infos, err
 }
 
-type fsReader = fs.File
-
-func readCSV(r fsReader, kind roster.Kind, opt roster.Options) (*roster.Table, error) {
-	return roster.ReadCSV(r, kind, opt)
-}
-
-func readJSONL(r fsReader, kind roster.Kind, opt roster.Options) (*roster.Table, error) {
-	return roster.ReadJSONL(r, kind, opt)
+// premisesOf returns the premises table the bundle holds for an
+// announcement, nil when it has none that could be read.
+func (s *Session) premisesOf(ann *publish.RecordDoc) *roster.Table {
+	for _, a := range s.b.Index.Announcements {
+		if a.Digest == ann.Digest {
+			return s.premises[a.Tables.Premises]
+		}
+	}
+	return nil
 }
 
 // describe fills the announcements and draws from the ledger's documents
@@ -362,6 +352,7 @@ func readJSONL(r fsReader, kind roster.Kind, opt roster.Options) (*roster.Table,
 // holds) and the report.
 func (s *Session) describe(rep *publish.Report) {
 	res := s.res
+	s.loadNames()
 	n, _ := s.l.Len()
 	drawOf := map[string]*publish.DrawReport{}
 	for i := range rep.Draws {
@@ -495,15 +486,7 @@ func drawFileOf(rep *publish.Report, d publish.Digest) string {
 	return ""
 }
 
-func (s *Session) premisesName(id string) string {
-	if s.set == nil {
-		return ""
-	}
-	if r, ok := s.set.Premises.Lookup(id); ok {
-		return r.Get("name")
-	}
-	return ""
-}
+func (s *Session) premisesName(id string) string { return s.names[id] }
 
 // viewTables turns a draw view into the strata and visits tables.
 func (s *Session) viewTables(v *random.View) ([]Stratum, []Visit) {

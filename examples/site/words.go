@@ -15,9 +15,12 @@ func (s *Session) finding(p publish.Problem) Finding {
 	f := Finding{Doc: p.Doc, En: p.String(), Diff: p.Diff}
 	// Verify names a document too damaged to parse "document N".
 	if num, ok := strings.CutPrefix(p.Doc, "document "); ok {
-		if seq, err := strconv.ParseInt(num, 10, 64); err == nil && s.l != nil {
-			if file := s.l.File(seq); file != "" {
-				f.Doc = file
+		if seq, err := strconv.ParseInt(num, 10, 64); err == nil && s.b != nil {
+			prefix := fmt.Sprintf("ledger/%06d-", seq)
+			for _, file := range s.b.Index.Files {
+				if rest, ok := strings.CutPrefix(file, prefix); ok && strings.HasSuffix(rest, ".note") {
+					f.Doc = strings.TrimPrefix(file, "ledger/")
+				}
 			}
 		}
 	}
@@ -40,7 +43,7 @@ func (s *Session) finding(p publish.Problem) Finding {
 		if strings.HasPrefix(me.Field, "roots.") {
 			// checkTables: Want is what the announcement says, Got what
 			// the tables published give.
-			rows := strings.NewReplacer(" rows)", " 行)", " in the tables given", "")
+			rows := strings.NewReplacer(" rows)", " 行)", " in the tables given", "", " in tables/", "，文件 tables/")
 			f.Zh = fmt.Sprintf("文件 %s 的字段「%s」（%s）不一致：公告中写的是 %s，按本页公布的名录计算得到 %s。", doc, me.Field, fieldZh(me.Field), rows.Replace(orNone(me.Want)), rows.Replace(orNone(me.Got)))
 			break
 		}
@@ -59,7 +62,7 @@ func (s *Session) finding(p publish.Problem) Finding {
 		f.Field = re.Field
 		f.Zh = fmt.Sprintf("文件 %s 违反记录规则", doc)
 		if re.Field != "" {
-			f.Zh += fmt.Sprintf("（字段「%s」%s）", re.Field, re.Value)
+			f.Zh += fmt.Sprintf("（字段「%s」，%s，值 %s）", re.Field, fieldZh(re.Field), orNone(re.Value))
 		}
 		f.Zh += "：" + recordRuleZh(re.Err) + "。"
 	case errors.As(p.Err, &ce):
@@ -78,6 +81,8 @@ func (s *Session) finding(p publish.Problem) Finding {
 // recordRuleZh names the rule a *RecordError broke.
 func recordRuleZh(err error) string {
 	switch {
+	case errors.Is(err, publish.ErrSelection):
+		return "抽中名单与公告的计划或抽取密钥相矛盾（无需名录即可看出）"
 	case errors.Is(err, publish.ErrSecondDraw):
 		return "同一公告被第二次抽取（重抽必须先作废并重新公告）"
 	case errors.Is(err, publish.ErrTimeOrder):
@@ -149,6 +154,7 @@ func checks(problems []Finding, rep *publish.Report) []CheckItem {
 		{Code: "chain", Zh: "文件链（序号与前一文件摘要）", En: "the chain (seq and prev of every document)"},
 		{Code: "checkpoint", Zh: "检查点（默克尔树根）", En: "the checkpoint (Merkle root over all documents)"},
 		{Code: "record", Zh: "记录规则：先公告后取种子、时间顺序、不得二次抽取", En: "record rules: announced before the seed, times in order, no second draw"},
+		{Code: "bundle", Zh: "公示包目录（bundle.json）列出全部公告和文件", En: "the bundle's index lists every announcement and file"},
 		{Code: "tables", Zh: "名录根哈希与公告一致", En: "table roots against the announcements"},
 		{Code: "replay", Zh: "重新抽取每一次抽查和人员替换，结果一致", En: "replay of every draw and substitution"},
 		{Code: "results", Zh: "检查结果代码与人员", En: "results: outcome codes and inspectors"},
@@ -170,8 +176,10 @@ func checks(problems []Finding, rep *publish.Report) []CheckItem {
 	}
 	if rep != nil {
 		for _, d := range rep.Draws {
-			if !d.Replayed {
-				list[6].OK = false
+			for i := range list {
+				if list[i].Code == "replay" && !d.Replayed {
+					list[i].OK = false
+				}
 			}
 		}
 	}
@@ -188,8 +196,10 @@ func category(p Finding) string {
 		return "chain"
 	case p.Doc == "checkpoint" || p.Field == "checkpoint":
 		return "checkpoint"
-	case strings.HasPrefix(p.Field, "roots") || strings.HasPrefix(p.Field, "counts") || strings.HasPrefix(p.Doc, TablesDir):
+	case strings.HasPrefix(p.Field, "roots") || strings.HasPrefix(p.Field, "counts") || strings.HasPrefix(p.Field, "tables") || strings.Contains(p.Field, ".tables."):
 		return "tables"
+	case strings.Contains(p.Doc, "bundle.json") || strings.Contains(p.Doc, "hashes") || strings.Contains(p.Field, "stored hashes"):
+		return "bundle"
 	case strings.HasPrefix(p.Field, "view.") || strings.HasPrefix(p.Field, "substitutions") || strings.Contains(p.En, "replay"):
 		return "replay"
 	case strings.HasPrefix(p.Field, "outcome") || strings.HasPrefix(p.Field, "inspectors"):
