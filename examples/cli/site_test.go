@@ -390,7 +390,7 @@ func TestSiteHonest(t *testing.T) {
 	require.Contains(t, details, "已公开")
 
 	if shot := os.Getenv("SITE_SCREENSHOT"); shot != "" {
-		png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+		png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(shot, png, 0o644))
 		t.Logf("screenshot written to %s", shot)
