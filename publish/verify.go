@@ -124,6 +124,10 @@ type Report struct {
 	// that did not is absent, and named among the Problems). Front ends
 	// show them without parsing the ledger again.
 	Record *Record
+	// Tables are the tables each announcement was checked against and
+	// its draw replayed with, by the announcement's digest (absent when
+	// none were given or they did not match the announced roots).
+	Tables map[Digest]*roster.Set
 }
 
 // OK reports whether nothing disagreed.
@@ -366,6 +370,7 @@ func (v *verifier) record(r *Record) {
 		v.warn("", 0, "no tables given: roots not checked, draws not replayed")
 	}
 	sets := map[Digest]*roster.Set{} // announcement → its tables, checked
+	v.rep.Tables = sets
 	for _, e := range r.Docs {
 		switch {
 		case e.Announcement != nil:

@@ -679,6 +679,9 @@ func BenchmarkSite(b *testing.B) {
 		args = append(args, "--pub", p)
 	}
 	require.NoError(b, cliErr(args...))
+	if keep := os.Getenv("SITE_BENCH_KEEP"); keep != "" {
+		require.NoError(b, os.CopyFS(keep, os.DirFS(site))) // for profiling the page's code elsewhere
+	}
 	wasm, err := os.ReadFile(shared.wasm)
 	require.NoError(b, err)
 	var gz bytes.Buffer
@@ -708,6 +711,7 @@ func BenchmarkSite(b *testing.B) {
 		ms, err := chromedp.Run(p.ctx, chromedp.Evaluate[float64](`window.__drMillis`))
 		require.NoError(b, err)
 		pageTime += time.Duration(ms * float64(time.Millisecond))
+		b.Logf("page %.0f ms (load %v), cli %v", ms, loadTime, cliTime)
 	}
 	b.StopTimer()
 	n := float64(b.N)

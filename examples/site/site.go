@@ -198,8 +198,7 @@ type Session struct {
 	policy    publish.Policy
 	rep       *publish.Report
 	res       *Result
-	names     map[string]string        // premises id → name, over the bundle's premises tables
-	premises  map[string]*roster.Table // by file, as loadNames read them
+	names     map[string]string // premises id → name, over the tables verified
 }
 
 // Check opens the site folder in fsys, verifies its bundle with
@@ -306,29 +305,15 @@ func Check(fsys fs.FS, opt Options) (*Session, *Result) {
 // Result returns the result of the verification.
 func (s *Session) Result() *Result { return s.res }
 
-// loadNames reads the names of the premises tables the bundle holds
-// (their rows only: the verification checked their roots), each table
-// once.
-func (s *Session) loadNames() {
+// loadNames collects the names of the premises the verification
+// read, from the tables it checked against the announced roots.
+func (s *Session) loadNames(rep *publish.Report) {
 	s.names = map[string]string{}
-	s.premises = map[string]*roster.Table{}
-	for _, a := range s.b.Index.Announcements {
-		file := a.Tables.Premises
-		if _, seen := s.premises[file]; seen {
+	for _, set := range rep.Tables {
+		if set == nil || set.Premises == nil {
 			continue
 		}
-		s.premises[file] = nil
-		f, err := s.b.FS().Open(file)
-		if err != nil {
-			continue
-		}
-		t, err := roster.ReadCSV(f, roster.KindPremises, roster.Options{File: file, Encoding: roster.EncodingUTF8})
-		f.Close()
-		if err != nil {
-			continue
-		}
-		s.premises[file] = t
-		for _, r := range t.Rows() {
+		for _, r := range set.Premises.Rows() {
 			if n := r.Get("name"); n != "" {
 				s.names[r.ID] = n
 			}
@@ -336,13 +321,11 @@ func (s *Session) loadNames() {
 	}
 }
 
-// premisesOf returns the premises table the bundle holds for an
-// announcement, nil when it has none that could be read.
+// premisesOf returns the premises table an announcement was verified
+// with, nil when it had none.
 func (s *Session) premisesOf(ann *publish.RecordDoc) *roster.Table {
-	for _, a := range s.b.Index.Announcements {
-		if a.Digest == ann.Digest {
-			return s.premises[a.Tables.Premises]
-		}
+	if set := s.rep.Tables[ann.Digest]; set != nil {
+		return set.Premises
 	}
 	return nil
 }
@@ -352,7 +335,7 @@ func (s *Session) premisesOf(ann *publish.RecordDoc) *roster.Table {
 // holds) and the report.
 func (s *Session) describe(rep *publish.Report) {
 	res := s.res
-	s.loadNames()
+	s.loadNames(rep)
 	n, _ := s.l.Len()
 	drawOf := map[string]*publish.DrawReport{}
 	for i := range rep.Draws {

@@ -12,10 +12,24 @@ self.drProgress = (step, done, total) => postMessage({ type: 'progress', step, d
 
 async function loadWasm() {
   const go = new Go();
-  const resp = await fetch('verifier.wasm');
-  if (!resp.ok) throw new Error('verifier.wasm: HTTP ' + resp.status);
-  const buf = await resp.arrayBuffer();
-  const { instance } = await WebAssembly.instantiate(buf, go.importObject);
+  let instance = null;
+  // Streaming compilation lets the browser cache the compiled code for
+  // the next visit; a server that does not send application/wasm gets
+  // the plain path.
+  if (WebAssembly.instantiateStreaming) {
+    try {
+      const resp = await fetch('verifier.wasm');
+      if (!resp.ok) throw new Error('verifier.wasm: HTTP ' + resp.status);
+      instance = (await WebAssembly.instantiateStreaming(resp, go.importObject)).instance;
+    } catch (err) {
+      if (String(err).indexOf('HTTP') >= 0) throw err;
+    }
+  }
+  if (!instance) {
+    const resp = await fetch('verifier.wasm');
+    if (!resp.ok) throw new Error('verifier.wasm: HTTP ' + resp.status);
+    instance = (await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject)).instance;
+  }
   go.run(instance);
   await ready;
 }
