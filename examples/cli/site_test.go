@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -662,7 +663,9 @@ func TestSiteCommand(t *testing.T) {
 // 10,000-premises county verified in the page against `cli verify` on the
 // same bundle in the same run. Metrics: wasm-bytes, wasm-gz-bytes,
 // page-ms (the verification in the page, fetching excluded), load-ms
-// (from navigation to the verdict), cli-ms and page/cli.
+// (from navigation to the verdict), cli-ms (cli verify --bundle, in
+// process, every core), cli1-ms (the same on one core, GOMAXPROCS=1),
+// page/cli (the budget: at most 5) and page/cli1.
 func BenchmarkSite(b *testing.B) {
 	siteShared(b)
 	sharedBrowser(b)
@@ -694,7 +697,7 @@ func BenchmarkSite(b *testing.B) {
 		verify = append(verify, "--pub", p)
 	}
 	p := openSite(b, site)
-	var cliTime, pageTime, loadTime time.Duration
+	var cliTime, cli1Time, pageTime, loadTime time.Duration
 	b.ResetTimer()
 	for range b.N {
 		start := time.Now()
@@ -702,6 +705,16 @@ func BenchmarkSite(b *testing.B) {
 			b.Fatal(err)
 		}
 		cliTime += time.Since(start)
+		// The same on one core, as the page runs (WebAssembly in the
+		// browser has one thread).
+		procs := runtime.GOMAXPROCS(1)
+		start = time.Now()
+		err := cliErr(verify...)
+		cli1Time += time.Since(start)
+		runtime.GOMAXPROCS(procs)
+		if err != nil {
+			b.Fatal(err)
+		}
 		start = time.Now()
 		status, text := p.load(b, "")
 		loadTime += time.Since(start)
@@ -711,7 +724,6 @@ func BenchmarkSite(b *testing.B) {
 		ms, err := chromedp.Run(p.ctx, chromedp.Evaluate[float64](`window.__drMillis`))
 		require.NoError(b, err)
 		pageTime += time.Duration(ms * float64(time.Millisecond))
-		b.Logf("page %.0f ms (load %v), cli %v", ms, loadTime, cliTime)
 	}
 	b.StopTimer()
 	n := float64(b.N)
@@ -720,5 +732,7 @@ func BenchmarkSite(b *testing.B) {
 	b.ReportMetric(float64(cliTime.Milliseconds())/n, "cli-ms")
 	b.ReportMetric(float64(pageTime.Milliseconds())/n, "page-ms")
 	b.ReportMetric(float64(loadTime.Milliseconds())/n, "load-ms")
+	b.ReportMetric(float64(cli1Time.Milliseconds())/n, "cli1-ms")
 	b.ReportMetric(pageTime.Seconds()/cliTime.Seconds(), "page/cli")
+	b.ReportMetric(pageTime.Seconds()/cli1Time.Seconds(), "page/cli1")
 }
