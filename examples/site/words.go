@@ -137,15 +137,6 @@ func orNone(s string) string {
 	return s
 }
 
-// describeLedgerError says in Chinese why a ledger folder cannot be read.
-func describeLedgerError(err error) string {
-	var le *publish.LedgerError
-	if errors.As(err, &le) && le.File != "" {
-		return "文件 " + le.File + " 有问题（" + err.Error() + "）"
-	}
-	return err.Error()
-}
-
 // checks sums up which kinds of checks passed.
 func checks(problems []Finding, rep *publish.Report) []CheckItem {
 	list := []CheckItem{
