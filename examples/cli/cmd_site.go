@@ -223,7 +223,7 @@ func checkEmptyDir(flagName, dir string) error {
 func goCommand() (string, error) {
 	g, err := exec.LookPath("go")
 	if err != nil {
-		return "", fmt.Errorf("site: the go command is needed to build the verifier (or give --wasm): %v", err)
+		return "", fmt.Errorf("the go command is needed to build the verifier (or give --wasm): %v", err)
 	}
 	return g, nil
 }
@@ -246,7 +246,7 @@ func buildVerifier() ([]byte, error) {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("site: building the verifier (GOOS=js GOARCH=wasm go build %s) failed; run cli site inside the doublerandom module, or give --wasm: %v\n%s", verifierPackage, err, stderr.String())
+		return nil, fmt.Errorf("building the verifier (GOOS=js GOARCH=wasm go build %s) failed; run cli site inside the doublerandom module, or give --wasm: %v\n%s", verifierPackage, err, stderr.String())
 	}
 	return os.ReadFile(out)
 }
@@ -260,7 +260,7 @@ func wasmExecJS() ([]byte, error) {
 	}
 	root, err := exec.Command(g, "env", "GOROOT").Output()
 	if err != nil {
-		return nil, fmt.Errorf("site: go env GOROOT: %v", err)
+		return nil, fmt.Errorf("go env GOROOT: %v", err)
 	}
 	r := strings.TrimSpace(string(root))
 	for _, p := range []string{filepath.Join(r, "lib", "wasm", "wasm_exec.js"), filepath.Join(r, "misc", "wasm", "wasm_exec.js")} {
@@ -268,5 +268,5 @@ func wasmExecJS() ([]byte, error) {
 			return b, nil
 		}
 	}
-	return nil, fmt.Errorf("site: no wasm_exec.js under %s (lib/wasm or misc/wasm)", r)
+	return nil, fmt.Errorf("no wasm_exec.js under %s (lib/wasm or misc/wasm)", r)
 }
