@@ -126,6 +126,9 @@ type Announcement struct {
 	Draw      string        `json:"draw,omitempty"`
 	Plan      string        `json:"plan"`
 	Rules     []PlanRuleRow `json:"rules"`
+	// Unverified: the document failed a check (named among the
+	// problems); it is shown as it reads, for reference.
+	Unverified bool `json:"unverified,omitempty"`
 }
 
 // PlanRuleRow is one line of the plan's summary table.
@@ -150,6 +153,7 @@ type Draw struct {
 	Results       []Outcome `json:"results"`
 	Missing       int       `json:"missing"`
 	Overdue       bool      `json:"overdue"`
+	Unverified    bool      `json:"unverified,omitempty"` // as for Announcement
 }
 
 // Stratum is one stratum (group) of a draw.
@@ -389,7 +393,7 @@ func (s *Session) describe(rep *publish.Report) {
 		}
 		switch x := body.(type) {
 		case *publish.AnnouncementBody:
-			a := Announcement{File: file, Published: localTime(x.Published.Time), PlanID: x.PlanID, Plan: x.Plan}
+			a := Announcement{File: file, Published: localTime(x.Published.Time), PlanID: x.PlanID, Plan: x.Plan, Unverified: e == nil}
 			p := (*random.Plan)(nil)
 			if e != nil {
 				p = e.Plan()
@@ -418,7 +422,7 @@ func (s *Session) describe(rep *publish.Report) {
 			}
 			res.Announcements = append(res.Announcements, a)
 		case *publish.DrawBody:
-			d := Draw{File: file, Announcement: annFile[x.Announcement], DrawnAt: localTime(x.DrawnAt.Time), Seed: fmt.Sprintf("%x", []byte(x.Seed))}
+			d := Draw{File: file, Announcement: annFile[x.Announcement], DrawnAt: localTime(x.DrawnAt.Time), Seed: fmt.Sprintf("%x", []byte(x.Seed)), Unverified: e == nil}
 			if x.View != nil {
 				d.Key = x.View.Key.String()
 				d.Strata, d.Visits = s.viewTables(x.View)

@@ -110,6 +110,15 @@ func TestCheckTampered(t *testing.T) {
 			b := m["bundle/ledger/000002-draw.note"].Data
 			b[len(b)/2] ^= 1
 		}},
+		{"bad signature", "000002-draw.note", "签名", func(m fstest.MapFS) {
+			b := m["bundle/ledger/000002-draw.note"].Data
+			i := bytes.LastIndexByte(b[:len(b)-1], '\n') + 20 // inside the last signature's base64
+			if b[i] == 'A' {
+				b[i] = 'B'
+			} else {
+				b[i] = 'A'
+			}
+		}},
 		{"changed row", "000001-announcement.note", "roots.premises", func(m fstest.MapFS) {
 			for p, f := range m {
 				if strings.HasPrefix(p, "bundle/tables/premises-") {
@@ -136,6 +145,11 @@ func TestCheckTampered(t *testing.T) {
 			}
 			require.True(t, bad, "a check is marked failed")
 			require.Equal(t, StatusFailed, s.SelfCheck("91371727HD841G735N").Status)
+			if c.name == "bad signature" {
+				require.Len(t, res.Draws, 1, "a draw that reads but did not verify is shown")
+				require.True(t, res.Draws[0].Unverified, "and marked")
+				require.False(t, res.Announcements[0].Unverified)
+			}
 		})
 	}
 }

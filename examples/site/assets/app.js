@@ -117,7 +117,7 @@
     const ab = $('announcements').tBodies[0]; ab.textContent = '';
     const plans = $('plans'); plans.textContent = '';
     for (const a of r.announcements || []) {
-      row(ab, [a.file, a.published, (a.plan_id || '') + (a.plan_name ? ' ' + a.plan_name : ''), (a.seed || []).join('；'), bi(a.fate_zh, a.fate_en)]);
+      row(ab, [a.file + (a.unverified ? '（未通过核验，仅供参考 did not verify）' : ''), a.published, (a.plan_id || '') + (a.plan_name ? ' ' + a.plan_name : ''), (a.seed || []).join('；'), bi(a.fate_zh, a.fate_en)]);
       const h = el('h3'); h.appendChild(bi('计划 ' + (a.plan_id || a.file), 'plan of ' + a.file)); plans.appendChild(h);
       plans.appendChild(table(['规则', 'Rule', '内容 Value'], (a.rules || []).map((x) => [x.zh, x.en, x.value])));
       const d = el('details'); d.appendChild(el('summary', '计划原文 Plan text (JSON)')); d.appendChild(el('pre', a.plan)); plans.appendChild(d);
@@ -127,7 +127,7 @@
     // Draws: strata, visits, results.
     const draws = $('draws'); draws.textContent = '';
     for (const d of r.draws || []) {
-      const h = el('h3'); h.appendChild(bi('抽取 ' + d.file + (d.voided_by ? '（已被 ' + d.voided_by + ' 作废）' : ''), 'draw of ' + d.announcement + (d.voided_by ? ', VOIDED' : ''))); draws.appendChild(h);
+      const h = el('h3'); h.appendChild(bi('抽取 ' + d.file + (d.voided_by ? '（已被 ' + d.voided_by + ' 作废）' : '') + (d.unverified ? '（未通过核验，以下内容仅供参考）' : ''), 'draw of ' + d.announcement + (d.voided_by ? ', VOIDED' : '') + (d.unverified ? ', DID NOT VERIFY: shown for reference' : ''))); draws.appendChild(h);
       draws.appendChild(el('p', '抽取时间 ' + d.drawn_at + '；种子 seed ' + d.seed + '；密钥 key ' + d.key + '；' + (d.replayed ? '重新抽取：完全一致 (replayed: identical)' : '未能重新抽取或不一致 (not replayed)') + '；人员替换 ' + d.substitutions + ' 次 (substitutions)', 'mono'));
       draws.appendChild(el('h4', '分组与配额 Strata: pool, quota, shortfall, threshold'));
       draws.appendChild(table(['分组 Group', '可抽 Eligible', '冷却排除 Cooling', '配额 Quota', '抽中 Selected', '缺额 Shortfall', '阈值 Threshold'],
