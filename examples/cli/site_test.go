@@ -659,13 +659,19 @@ func TestSiteCommand(t *testing.T) {
 	require.True(t, os.IsNotExist(err), "the lock file is not published")
 }
 
+// The first and the fastest verification in the page over all rounds of
+// BenchmarkSite: the first pays for compiling the verifier (the browser
+// caches the compiled code for the next visits).
+var benchFirstPage, benchBestPage float64
+
 // BenchmarkSite measures, through the browser, the verifier's size and a
 // 10,000-premises county verified in the page against `cli verify` on the
 // same bundle in the same run. Metrics: wasm-bytes, wasm-gz-bytes,
 // page-ms (the verification in the page, fetching excluded), load-ms
 // (from navigation to the verdict), cli-ms (cli verify --bundle, in
 // process, every core), cli1-ms (the same on one core, GOMAXPROCS=1),
-// page/cli (the budget: at most 5) and page/cli1.
+// page/cli (the budget: at most 5) and page/cli1; page-first-ms (the
+// first load, compiling the verifier) and page-best-ms.
 func BenchmarkSite(b *testing.B) {
 	siteShared(b)
 	sharedBrowser(b)
@@ -724,6 +730,12 @@ func BenchmarkSite(b *testing.B) {
 		ms, err := chromedp.Run(p.ctx, chromedp.Evaluate[float64](`window.__drMillis`))
 		require.NoError(b, err)
 		pageTime += time.Duration(ms * float64(time.Millisecond))
+		if benchFirstPage == 0 {
+			benchFirstPage = ms // the browser has not compiled the verifier yet
+		}
+		if benchBestPage == 0 || ms < benchBestPage {
+			benchBestPage = ms
+		}
 	}
 	b.StopTimer()
 	n := float64(b.N)
@@ -732,6 +744,8 @@ func BenchmarkSite(b *testing.B) {
 	b.ReportMetric(float64(cliTime.Milliseconds())/n, "cli-ms")
 	b.ReportMetric(float64(pageTime.Milliseconds())/n, "page-ms")
 	b.ReportMetric(float64(loadTime.Milliseconds())/n, "load-ms")
+	b.ReportMetric(benchFirstPage, "page-first-ms")
+	b.ReportMetric(benchBestPage, "page-best-ms")
 	b.ReportMetric(float64(cli1Time.Milliseconds())/n, "cli1-ms")
 	b.ReportMetric(pageTime.Seconds()/cliTime.Seconds(), "page/cli")
 	b.ReportMetric(pageTime.Seconds()/cli1Time.Seconds(), "page/cli1")

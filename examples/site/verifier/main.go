@@ -28,9 +28,12 @@ import (
 var session *site.Session
 
 func main() {
-	// The page verifies once and holds little else: trade memory for
-	// fewer collections, which cost more in WebAssembly than natively.
-	debug.SetGCPercent(400)
+	// The page verifies once and holds little else: no collection until
+	// the heap reaches 512 MiB (a county of 10,000 premises needs about
+	// 15 MiB, one of a million several hundred), since collections cost
+	// more in WebAssembly, on one thread, than natively.
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(512 << 20)
 	js.Global().Set("drVerify", js.FuncOf(verify))
 	js.Global().Set("drSelfCheck", js.FuncOf(selfCheck))
 	if ready := js.Global().Get("drReady"); ready.Type() == js.TypeFunction {
