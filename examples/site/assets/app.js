@@ -46,8 +46,17 @@
   const mono = (s) => ({ text: s, cls: 'mono' });
 
   function mib(n) { return (n / 1048576).toFixed(1) + ' MB'; }
+  // The page's thread is free while the worker verifies: a clock shows
+  // that work goes on in a large county.
+  const started = Date.now();
+  let lastText = '';
+  const clock = setInterval(() => {
+    if (verified) { clearInterval(clock); return; }
+    $('progress-text').textContent = lastText + '（已用时 ' + Math.round((Date.now() - started) / 1000) + ' 秒 elapsed）';
+  }, 1000);
   function setProgress(zh, en, done, total) {
-    $('progress-text').textContent = zh + ' ' + en;
+    lastText = zh + ' ' + en;
+    $('progress-text').textContent = lastText;
     const bar = $('progress-bar');
     if (total > 0) { bar.max = total; bar.value = done; } else { bar.removeAttribute('value'); }
   }
