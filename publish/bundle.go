@@ -581,7 +581,7 @@ func WriteBundle(dir string, l Ledger, tables TableSource) error {
 // publish the bundle of a forged ledger, as a dishonest operator would.
 func bundleFiles(snap *ledgerSnapshot, tables TableSource) (map[string][]byte, error) {
 	files := map[string][]byte{}
-	x := &BundleIndex{Version: BundleVersion, Ledger: snap.name}
+	x := &BundleIndex{Version: BundleVersion, Ledger: snap.name, Announcements: []BundleAnnouncement{}}
 	for name, data := range snap.files {
 		files[bundleLedgerDir+"/"+name] = data
 		x.Files = append(x.Files, bundleLedgerDir+"/"+name)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -536,13 +537,13 @@ func FuzzParseBundleIndex(f *testing.F) {
 	})
 }
 
-// Files the ledger keeps in a subfolder (cosignatures) are carried into
-// the bundle as they are and readable from it.
+// Files the ledger keeps in a subfolder (such as cosigned/) are carried
+// into the bundle as they are and readable from it.
 func TestBundleExtraLedgerFiles(t *testing.T) {
 	tr := newTwoRosters(t)
 	snap, err := snapshotLedger(tr.l)
 	require.NoError(t, err)
-	snap.files["cosigned/0000000006-aaaa"] = []byte("a cosigned checkpoint\n")
+	snap.files["extra/0000000006-aaaa"] = []byte("a file another layer keeps\n")
 	files, err := bundleFiles(snap, tr.tables())
 	require.NoError(t, err)
 	m := fstest.MapFS{}
@@ -551,12 +552,60 @@ func TestBundleExtraLedgerFiles(t *testing.T) {
 	}
 	b, err := OpenBundle(m)
 	require.NoError(t, err)
-	require.Contains(t, b.Index.Files, "ledger/cosigned/0000000006-aaaa")
-	names, data, err := b.ledger.ReadExtra("cosigned")
+	require.Contains(t, b.Index.Files, "ledger/extra/0000000006-aaaa")
+	names, data, err := b.ledger.ReadExtra("extra")
 	require.NoError(t, err)
-	require.Equal(t, []string{"ledger/cosigned/0000000006-aaaa"}, names)
-	require.Equal(t, "a cosigned checkpoint\n", string(data[0]))
+	require.Equal(t, []string{"ledger/extra/0000000006-aaaa"}, names)
+	require.Equal(t, "a file another layer keeps\n", string(data[0]))
 	rep, err := VerifyBundle(b, tr.vs, Options{})
 	require.NoError(t, err)
 	require.True(t, rep.OK(), rep.String())
+}
+
+func TestBundleEmptyLedger(t *testing.T) {
+	f := newFixture(t)
+	dir, b := writeBundle(t, f.l, TablesByRoots(f.set))
+	idx, err := os.ReadFile(filepath.Join(dir, BundleIndexFile))
+	require.NoError(t, err)
+	require.Contains(t, string(idx), `"announcements": []`)
+	require.Equal(t, []string{"ledger/checkpoint", "ledger/hashes"}, b.Index.Files)
+	rep, err := VerifyBundle(b, f.vs, Options{})
+	require.NoError(t, err)
+	require.True(t, rep.OK(), rep.String())
+}
+
+// A bundle written while the agency appends is a consistent copy: every
+// one verifies, whatever it caught of the appends.
+func TestBundleWhileAppending(t *testing.T) {
+	f := newFixture(t)
+	f.announce(t)
+	f.drawDice(t)
+	done := make(chan error, 1)
+	go func() {
+		for i, s := range f.res.Selected[:6] {
+			if s.Team == nil {
+				continue
+			}
+			_, err := PublishResults(f.l, f.signers, f.draw, nil, []ResultEntry{{Premises: s.ID, Outcome: OutcomeNoIssue,
+				Inspected: roster.MustParseDate("2026-11-25"), Inspectors: s.TeamIDs()}}, tResults.Add(time.Duration(i)*time.Hour))
+			if err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	sizes := map[int]bool{}
+	for i := range 6 {
+		dir := filepath.Join(t.TempDir(), fmt.Sprint("b", i))
+		require.NoError(t, WriteBundle(dir, f.l, TablesByRoots(f.set)))
+		b, err := OpenBundle(os.DirFS(dir))
+		require.NoError(t, err)
+		rep, err := VerifyBundle(b, f.vs, Options{})
+		require.NoError(t, err)
+		require.True(t, rep.OK(), rep.String())
+		sizes[int(rep.Documents)] = true
+	}
+	require.NoError(t, <-done)
+	t.Log("bundle sizes seen:", sizes)
 }

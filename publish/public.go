@@ -96,6 +96,10 @@ func checkViewPublic(plan *random.Plan, v *random.View) *viewError {
 	for i := range last {
 		last[i], lastRandom[i] = -1, -1
 	}
+	targets := make(map[string]int, len(plan.Targeted))
+	for i, t := range plan.Targeted {
+		targets[t.ID] = i
+	}
 	prevStratum, nextTarget := -1, 0
 	targetedSeen := false
 	selected := map[string]bool{}
@@ -112,8 +116,8 @@ func checkViewPublic(plan *random.Plan, v *random.View) *viewError {
 		switch s.Mark {
 		case random.MarkTargeted:
 			targetedSeen = true
-			k := slices.IndexFunc(plan.Targeted, func(t random.Target) bool { return t.ID == s.ID })
-			if k < 0 {
+			k, ok := targets[s.ID]
+			if !ok {
 				return viewFail(f+".mark", s.Mark.String(), "the plan does not target %s", s.ID)
 			}
 			if k < nextTarget {

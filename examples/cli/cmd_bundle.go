@@ -173,7 +173,7 @@ func rootsHint(rep *publish.Report, dirs int) string {
 	for _, p := range rep.Problems {
 		var mm *publish.MismatchError
 		if errors.As(p.Err, &mm) && strings.HasPrefix(mm.Field, "roots.") && dirs > 0 {
-			return "\n  (a ledger whose announcements use different tables needs one --dir per set of tables, or verify --bundle)"
+			return "hint: a ledger whose announcements use different tables needs one --dir per set of tables, or verify --bundle\n"
 		}
 	}
 	return ""

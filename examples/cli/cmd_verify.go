@@ -96,12 +96,12 @@ func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		}
 	}
 	fmt.Fprint(stdout, rep.String())
+	fmt.Fprint(stdout, rootsHint(rep, len(dirs)))
 	if !rep.OK() {
 		msg := fmt.Sprintf("%s: %d problems", *ledger, len(rep.Problems))
 		for _, p := range rep.Problems {
 			msg += "\n  " + p.String()
 		}
-		msg += rootsHint(rep, len(dirs))
 		return &mismatchError{msg: msg}
 	}
 	return nil
