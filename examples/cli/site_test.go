@@ -475,6 +475,8 @@ func forge(t *testing.T, honest, ledger string) {
 // verdict on the honest bundle and on tampered ones: a flipped byte in a
 // ledger document, a changed table row, a forged selection re-signed with
 // the operator's real key. The page names the document that disagrees.
+// With SITE_SCREENSHOT_FAILED=FILE it writes a PNG of the page on the
+// forged selection.
 func TestSiteSameVerdict(t *testing.T) {
 	siteShared(t)
 	sharedBrowser(t)
@@ -529,6 +531,11 @@ func TestSiteSameVerdict(t *testing.T) {
 			require.Equal(t, "failed", status, text)
 			require.Contains(t, text, "核验未通过")
 			require.Contains(t, text, c.doc, "the verdict names the document:\n%s\n%s", text, problems)
+			if shot := os.Getenv("SITE_SCREENSHOT_FAILED"); shot != "" && strings.HasPrefix(c.name, "forged") {
+				png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+				require.NoError(t, err)
+				require.NoError(t, os.WriteFile(shot, png, 0o644))
+			}
 			// cli verify names a document too: the damaged one, or (for a
 			// flipped byte, as DirLedger opens the folder) the next one,
 			// whose prev no longer matches.

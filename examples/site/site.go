@@ -102,6 +102,8 @@ type Finding struct {
 	Zh    string `json:"zh"`
 	En    string `json:"en"`
 	Diff  string `json:"diff,omitempty"`
+	// Check is the code of the check (CheckItem.Code) it failed.
+	Check string `json:"check,omitempty"`
 }
 
 // TableInfo is one table read, with its row count and root.

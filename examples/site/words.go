@@ -61,8 +61,12 @@ func (s *Session) finding(p publish.Problem) Finding {
 	case errors.As(p.Err, &re):
 		f.Field = re.Field
 		f.Zh = fmt.Sprintf("文件 %s 违反记录规则", doc)
+		fz := fieldZh(re.Field)
+		if errors.Is(re.Err, publish.ErrSelection) {
+			fz, f.Check = "抽中名单或分组数据", "record" // a public check of the view, not the replay
+		}
 		if re.Field != "" {
-			f.Zh += fmt.Sprintf("（字段「%s」，%s，值 %s）", re.Field, fieldZh(re.Field), orNone(re.Value))
+			f.Zh += fmt.Sprintf("（字段「%s」，%s，值 %s）", re.Field, fz, orNone(re.Value))
 		}
 		f.Zh += "：" + recordRuleZh(re.Err) + "。"
 	case errors.As(p.Err, &ce):
@@ -74,6 +78,9 @@ func (s *Session) finding(p publish.Problem) Finding {
 		f.Zh = "台账的检查点（checkpoint）签名或格式不正确。"
 	default:
 		f.Zh = fmt.Sprintf("文件 %s：%s", doc, p.Err.Error())
+	}
+	if f.Check == "" {
+		f.Check = category(f)
 	}
 	return f
 }
@@ -158,7 +165,10 @@ func checks(problems []Finding, rep *publish.Report) []CheckItem {
 		list[0].OK = true
 	}
 	for _, p := range problems {
-		code := category(p)
+		code := p.Check
+		if code == "" {
+			code = category(p)
+		}
 		for i := range list {
 			if list[i].Code == code {
 				list[i].OK = false
