@@ -300,6 +300,13 @@ func Check(fsys fs.FS, opt Options) (*Session, *Result) {
 	}
 	s.describe(rep)
 	res.Checks = checks(res.Problems, rep)
+	for _, d := range res.Draws {
+		for i := range res.Checks {
+			if res.Checks[i].Code == "replay" && !d.Replayed {
+				res.Checks[i].OK = false // a draw shown but not replayed (it did not verify)
+			}
+		}
+	}
 	if rep.OK() {
 		res.Status = StatusVerified
 	}
