@@ -194,6 +194,13 @@
 
   $('selfcheck-form').addEventListener('submit', (e) => { e.preventDefault(); selfCheck($('selfcheck-id').value.trim()); });
   $('print').addEventListener('click', () => window.print());
+  // Printed, the plan texts and the report are open.
+  let closed = [];
+  window.addEventListener('beforeprint', () => {
+    closed = Array.from(document.querySelectorAll('details:not([open])'));
+    closed.forEach((d) => { d.open = true; });
+  });
+  window.addEventListener('afterprint', () => { closed.forEach((d) => { d.open = false; }); closed = []; });
   const q = new URLSearchParams(location.search).get('selfcheck');
   if (q) { $('selfcheck-id').value = q; selfCheck(q.trim()); }
 })();
