@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -396,6 +397,24 @@ func TestSiteHonest(t *testing.T) {
 		require.NoError(t, os.WriteFile(shot, png, 0o644))
 		t.Logf("screenshot written to %s", shot)
 	}
+
+	// Printable: a PDF; in print the form and the progress line are
+	// left out.
+	pdf, err := chromedp.Run(p.ctx, chromedp.PrintToPDF())
+	require.NoError(t, err)
+	require.True(t, bytes.HasPrefix(pdf, []byte("%PDF")))
+	require.Greater(t, len(pdf), 10_000)
+	shown := func() bool {
+		v, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`getComputedStyle(document.getElementById('selfcheck-form')).display !== 'none'`))
+		require.NoError(t, err)
+		return v
+	}
+	require.True(t, shown(), "on screen the form shows")
+	_, err = chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+	require.NoError(t, err)
+	require.False(t, shown(), "in print the form is left out")
+	_, err = chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""})
+	require.NoError(t, err)
 
 	// Typing an id: not selected, and an unknown one.
 	other := notSelected(t)
