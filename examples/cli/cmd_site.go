@@ -45,7 +45,7 @@ func runSite(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	out := fs.String("out", "", "the site folder to write; must not exist or be empty")
 	var pubs listFlag
 	fs.Var(&pubs, "pub", "verifier key file (PREFIX.pub) whose key must have signed every document, repeatable (also read: BUNDLE/keys/*.pub)")
-	wasm := fs.String("wasm", "", "a verifier.wasm built already (default: build it with the go command)")
+	wasm := fs.String("wasm", "", "a verifier.wasm built already by the go command on PATH (default: build it; wasm_exec.js comes from that Go)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
