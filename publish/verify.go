@@ -10,7 +10,6 @@ import (
 
 	"github.com/doublerandom/doublerandom/random"
 	"github.com/doublerandom/doublerandom/roster"
-	"github.com/google/go-cmp/cmp"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -149,6 +148,15 @@ type Report struct {
 	Timing   *TimingReport
 	Problems []Problem // what disagrees: the ledger does not verify
 	Warnings []Problem // late or missing results, redraws, unverifiable seeds
+	// Record holds the documents Verify read, parsed: those whose
+	// signatures verified and that kept the record's rules (a document
+	// that did not is absent, and named among the Problems). Front ends
+	// show them without parsing the ledger again.
+	Record *Record
+	// Tables are the tables each announcement was checked against and
+	// its draw replayed with, by the announcement's digest (absent when
+	// none were given or they did not match the announced roots).
+	Tables map[Digest]*roster.Set
 }
 
 // OK reports whether nothing disagreed.
@@ -356,6 +364,7 @@ func Verify(l Ledger, set *roster.Set, verifiers []note.Verifier, opt Options) (
 	v.checkpoint(l, verifiers, rep.Documents, tree.Root())
 	v.record(r)
 	v.timing(l, r, verifiers, digests) // witnesses: timing.go
+	rep.Record = r
 	return rep, nil
 }
 
@@ -416,6 +425,7 @@ func (v *verifier) record(r *Record) {
 		v.warn("", 0, "no tables given: roots not checked, draws not replayed")
 	}
 	sets := map[Digest]*roster.Set{} // announcement → its tables, checked
+	v.rep.Tables = sets
 	for _, e := range r.Docs {
 		switch {
 		case e.Announcement != nil:
@@ -535,7 +545,7 @@ func (v *verifier) compareDraw(e *RecordDoc, res *random.Result) bool {
 	if len(ms) == 0 {
 		return true
 	}
-	diff := cmp.Diff(e.Draw.View, replayed)
+	diff := viewDiff(e.Draw.View, replayed)
 	for i, m := range ms {
 		if i == maxViewMismatches {
 			v.problem(e.File, e.Seq, fmt.Errorf("%s: %d more differences", e.File, len(ms)-i))

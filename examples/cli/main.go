@@ -162,6 +162,13 @@ var commands = []command{
 		run:     runSelfcheck,
 	},
 	{
+		name:    "site",
+		summary: "write the static public page that verifies a bundle in the browser (WebAssembly; run inside the module)",
+		usage:   `--bundle BUNDLE --out SITE [--pub PREFIX.pub]... [--wasm FILE]`,
+		example: `cli site --bundle bundle --out site --pub agency.pub`,
+		run:     runSite,
+	},
+	{
 		name:    "verify",
 		summary: "verify a ledger: signatures, chain, seed timing (from witnesses with --witness), roots, replay of every draw and amendment",
 		usage: `--ledger LEDGER --pub PREFIX.pub... [--dir DIR]... [--calendar FILE] [--checkpoint FILE] [--witness W.pub]... [--quorum N] [--cosigned FILE]... [--at TIME]

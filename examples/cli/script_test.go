@@ -23,7 +23,16 @@ import (
 var updateScripts = flag.Bool("update", false, "rewrite the expected output in testdata/script/*.txtar")
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"cli": main})
+	testscript.Main(cleanupM{m}, map[string]func(){"cli": main})
+}
+
+// cleanupM runs the tests, then removes what the browser tests shared.
+type cleanupM struct{ m *testing.M }
+
+func (c cleanupM) Run() int {
+	code := c.m.Run()
+	siteCleanup()
+	return code
 }
 
 func TestScript(t *testing.T) {

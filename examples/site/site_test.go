@@ -1,0 +1,155 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/doublerandom/doublerandom/publish"
+	"github.com/doublerandom/doublerandom/random"
+	"github.com/doublerandom/doublerandom/roster"
+	"github.com/stretchr/testify/require"
+)
+
+// The page's checks natively (the browser tests in examples/cli run
+// the same code compiled to WebAssembly).
+
+const county7 = "../../testdata/dr1-county-7"
+
+// siteFS publishes county 7 (announce, draw) into a bundle and returns
+// the site's files as the page fetches them, with the signer.
+func siteFS(t *testing.T) (fstest.MapFS, publish.Signer) {
+	t.Helper()
+	skey, vkey, err := publish.GenerateKey(rand.Reader, "example.gov.cn/wjw")
+	require.NoError(t, err)
+	signer, err := publish.NewSigner(skey)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	l, err := publish.CreateDir(filepath.Join(dir, "ledger"), "example.gov.cn/wjw", publish.DirOptions{Signer: signer})
+	require.NoError(t, err)
+	defer l.Close()
+	plan, err := random.LoadPlan(filepath.Join(county7, "plan.json"))
+	require.NoError(t, err)
+	set, err := roster.LoadDir(county7, roster.Options{})
+	require.NoError(t, err)
+	dice := random.DiceSource{Ceremony: random.Ceremony{When: "2026-11-22T09:30:00+08:00", Where: "县卫生健康局"}, Digits: "2023 7331 1281 5921 1123"}
+	ann, err := publish.Announce(l, []publish.Signer{signer}, plan, set, []random.SeedPromise{dice.Promise()}, time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	ev, err := dice.Evidence()
+	require.NoError(t, err)
+	_, _, err = publish.PublishDraw(context.Background(), l, []publish.Signer{signer}, ann, set, []random.SeedEvidence{ev}, time.Date(2026, 11, 22, 1, 35, 0, 0, time.UTC))
+	require.NoError(t, err)
+	bundle := filepath.Join(dir, "bundle")
+	require.NoError(t, publish.WriteBundle(bundle, l, publish.TablesByRoots(set)))
+	m := fstest.MapFS{KeysDir + "/agency.pub": {Data: []byte(vkey + "\n")}}
+	require.NoError(t, fs.WalkDir(os.DirFS(bundle), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(filepath.Join(bundle, p))
+		m[BundleDir+"/"+p] = &fstest.MapFile{Data: b}
+		return err
+	}))
+	return m, signer
+}
+
+func TestCheck(t *testing.T) {
+	m, _ := siteFS(t)
+	var steps []string
+	s, res := Check(m, Options{Progress: func(step string, _, _ int64) { steps = append(steps, step) }})
+	require.Equal(t, StatusVerified, res.Status, "%+v", res.Problems)
+	require.Equal(t, []string{"ledger", "ledger", "verify", "done"}, steps)
+	require.Equal(t, int64(2), res.Documents)
+	require.Len(t, res.Announcements, 1)
+	require.Equal(t, "drawn", res.Announcements[0].Fate)
+	require.Len(t, res.Draws, 1)
+	d := res.Draws[0]
+	require.True(t, d.Replayed)
+	require.Len(t, d.Visits, 23)
+	require.NotEmpty(t, d.Visits[0].Name, "names come from the tables verified")
+	for _, c := range res.Checks {
+		require.True(t, c.OK, c.Code)
+	}
+	require.Contains(t, res.Report, "verified: OK")
+
+	// Self-checks.
+	a := s.SelfCheck(d.Visits[0].ID)
+	require.Equal(t, StatusSelected, a.Status, a.Zh)
+	require.True(t, a.ProofOK)
+	require.NotZero(t, a.ProofLen)
+	require.Equal(t, d.Visits[0].TeamSize, a.TeamSize)
+	a = s.SelfCheck("91000000000000000X")
+	require.Equal(t, StatusFailed, a.Status)
+	require.Contains(t, a.Zh, "没有")
+	a = s.SelfCheck("")
+	require.Equal(t, StatusFailed, a.Status)
+	var nsel int
+	for _, id := range []string{"371727589015", "9137172702824CJ1C6"} {
+		if a := s.SelfCheck(id); a.Status == StatusNotSelected {
+			nsel++
+			require.NotEmpty(t, a.Zh)
+		}
+	}
+	require.NotZero(t, nsel, "some premises not selected")
+}
+
+// TestCheckTampered: each tampering fails, naming the document in words.
+func TestCheckTampered(t *testing.T) {
+	for _, c := range []struct {
+		name, doc, says string
+		tamper          func(m fstest.MapFS)
+	}{
+		{"flipped byte", "000002-draw.note", "签名", func(m fstest.MapFS) {
+			b := m["bundle/ledger/000002-draw.note"].Data
+			b[len(b)/2] ^= 1
+		}},
+		{"bad signature", "000002-draw.note", "签名", func(m fstest.MapFS) {
+			b := m["bundle/ledger/000002-draw.note"].Data
+			i := bytes.LastIndexByte(b[:len(b)-1], '\n') + 20 // inside the last signature's base64
+			if b[i] == 'A' {
+				b[i] = 'B'
+			} else {
+				b[i] = 'A'
+			}
+		}},
+		{"changed row", "000001-announcement.note", "roots.premises", func(m fstest.MapFS) {
+			for p, f := range m {
+				if strings.HasPrefix(p, "bundle/tables/premises-") {
+					f.Data = bytes.Replace(f.Data, []byte("华盛盛宾馆"), []byte("华盛宾馆"), 1)
+				}
+			}
+		}},
+		{"no key", "keys", "公钥", func(m fstest.MapFS) { delete(m, "keys/agency.pub") }},
+		{"no index", "bundle/bundle.json", "公示包", func(m fstest.MapFS) { delete(m, "bundle/bundle.json") }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m, _ := siteFS(t)
+			c.tamper(m)
+			s, res := Check(m, Options{})
+			require.Equal(t, StatusFailed, res.Status)
+			require.NotEmpty(t, res.Problems)
+			p := res.Problems[0]
+			require.Equal(t, c.doc, p.Doc, "%+v", p)
+			require.Contains(t, p.Zh, c.says)
+			require.NotEmpty(t, p.En)
+			bad := false
+			for _, x := range res.Checks {
+				bad = bad || !x.OK
+			}
+			require.True(t, bad, "a check is marked failed")
+			require.Equal(t, StatusFailed, s.SelfCheck("91371727HD841G735N").Status)
+			if c.name == "bad signature" {
+				require.Len(t, res.Draws, 1, "a draw that reads but did not verify is shown")
+				require.True(t, res.Draws[0].Unverified, "and marked")
+				require.False(t, res.Announcements[0].Unverified)
+			}
+		})
+	}
+}
