@@ -125,6 +125,11 @@ type FateReport struct {
 	// withdrawal (withdrawn).
 	By     string
 	Reason string
+	// Draw names the announcement's draw (drawn, redrawn).
+	Draw string
+	// At is when the withdrawal or the redraw was published; SeedTime
+	// when the seed event happened (zero: it has no time).
+	At, SeedTime time.Time
 	// ReRoll: withdrawn or redrawn at or after the seed event;
 	// ReRollUnknown: withdrawn, and the seed event has no time.
 	ReRoll, ReRollUnknown bool
@@ -463,7 +468,10 @@ func (v *verifier) fates(r *Record, sets map[Digest]*roster.Set) {
 	for _, f := range r.Fates() {
 		a := f.Announcement
 		fr := FateReport{Announcement: a.File, Seq: a.Seq, Fate: f.Fate, SeedEvent: f.SeedEvent.String(), Reason: f.Reason,
-			ReRoll: f.ReRoll, ReRollUnknown: f.ReRollUnknown, Line: f.String()}
+			ReRoll: f.ReRoll, ReRollUnknown: f.ReRollUnknown, Line: f.String(), At: f.At, SeedTime: f.SeedEvent.Time}
+		if f.Draw != nil {
+			fr.Draw = f.Draw.File
+		}
 		for _, d := range []*RecordDoc{f.Withdrawal, f.Redraw, f.Draw} {
 			if d != nil {
 				fr.By = d.File

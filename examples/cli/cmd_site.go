@@ -37,6 +37,9 @@ func runSite(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	out := fs.String("out", "", "the site folder to write; must not exist or be empty")
 	var pubs listFlag
 	fs.Var(&pubs, "pub", "verifier key file (PREFIX.pub) whose key must have signed every document, repeatable (also read: BUNDLE/keys/*.pub)")
+	var witnesses listFlag
+	fs.Var(&witnesses, "witness", "a witness's verifier key file (W.pub from witness keygen) whose cosignatures the page counts, repeatable; the page then proves each announcement came before its seed event")
+	quorum := fs.Int("quorum", 1, "how many distinct witnesses must have cosigned for a time to count, with --witness")
 	wasm := fs.String("wasm", "", "a verifier.wasm built already by the go command on PATH (default: build it; wasm_exec.js comes from that Go)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -47,8 +50,17 @@ func runSite(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if err := checkEmptyDir("--out", *out); err != nil {
 		return err
 	}
+	if len(witnesses) == 0 && *quorum != 1 {
+		return usagef("--quorum needs --witness")
+	}
+	if len(witnesses) > 0 && (*quorum < 1 || *quorum > len(witnesses)) {
+		return usagef("--quorum %d: want 1 to %d (the number of --witness keys)", *quorum, len(witnesses))
+	}
 	files, err := siteFiles(*bundle, pubs)
 	if err != nil {
+		return err
+	}
+	if files, err = siteWitnessFiles(files, witnesses, *quorum); err != nil {
 		return err
 	}
 	if !slices.ContainsFunc(files, func(f siteFile) bool { return strings.HasPrefix(f.path, site.KeysDir+"/") }) {
@@ -166,6 +178,27 @@ func siteFiles(bundle string, pubs []string) ([]siteFile, error) {
 			continue
 		}
 		files = append(files, siteFile{name, b})
+	}
+	slices.SortFunc(files, func(a, b siteFile) int { return strings.Compare(a.path, b.path) })
+	return files, nil
+}
+
+// siteWitnessFiles adds the witness keys (under witnesses/) and, when
+// it is not 1, the quorum (witnesses/quorum) to the site's files.
+func siteWitnessFiles(files []siteFile, witnesses []string, quorum int) ([]siteFile, error) {
+	for _, f := range witnesses {
+		w, err := publish.LoadCosignatureVerifier(f)
+		if err != nil {
+			return nil, err
+		}
+		name := path.Join(site.WitnessesDir, keyFileName(fmt.Sprintf("%s+%08x", w.Name(), w.KeyHash())))
+		if slices.ContainsFunc(files, func(x siteFile) bool { return x.path == name }) {
+			return nil, usagef("--witness %s: the same key given twice", f)
+		}
+		files = append(files, siteFile{name, []byte(w.Key() + "\n")})
+	}
+	if len(witnesses) > 0 && quorum != 1 {
+		files = append(files, siteFile{site.QuorumFile, fmt.Appendf(nil, "%d\n", quorum)})
 	}
 	slices.SortFunc(files, func(a, b siteFile) int { return strings.Compare(a.path, b.path) })
 	return files, nil

@@ -164,7 +164,7 @@ var commands = []command{
 	{
 		name:    "site",
 		summary: "write the static public page that verifies a bundle in the browser (WebAssembly; run inside the module)",
-		usage:   `--bundle BUNDLE --out SITE [--pub PREFIX.pub]... [--wasm FILE]`,
+		usage:   `--bundle BUNDLE --out SITE [--pub PREFIX.pub]... [--witness W.pub]... [--quorum N] [--wasm FILE]`,
 		example: `cli site --bundle bundle --out site --pub agency.pub`,
 		run:     runSite,
 	},

@@ -61,13 +61,15 @@ func ExampleCheck() {
 	}))
 
 	s, res := site.Check(files, site.Options{})
-	fmt.Println(res.Status, res.Documents, "documents;", res.Announcements[0].FateEn)
+	fmt.Println(res.Status, res.Documents, "documents;", res.Announcements[0].Fate, "by", res.Announcements[0].By)
+	fmt.Println("timing:", res.Announcements[0].Timing) // no witness keys in the site
 	fmt.Println(len(res.Draws[0].Visits), "premises selected, replayed:", res.Draws[0].Replayed)
 	a := s.SelfCheck("91371727HD841G735N")
 	fmt.Println(a.ID, a.Status, "team of", a.TeamSize, "proof checked:", a.ProofOK)
 	fmt.Println(s.SelfCheck("91000000000000000X").Status)
 	// Output:
-	// verified 2 documents; drawn: 000002-draw.note
+	// verified 2 documents; drawn by 000002-draw.note
+	// timing: agency-word
 	// 23 premises selected, replayed: true
 	// 91371727HD841G735N selected team of 2 proof checked: true
 	// failed

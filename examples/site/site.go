@@ -10,8 +10,10 @@
 //
 // The folder it reads (fs.FS paths):
 //
-//	bundle/...   a public bundle (publish.OpenBundle: bundle.json, ledger/, tables/)
-//	keys/*.pub   the verifier keys every document must carry
+//	bundle/...           a public bundle (publish.OpenBundle: bundle.json, ledger/, tables/)
+//	keys/*.pub           the verifier keys every document must carry
+//	witnesses/*.pub      the witnesses' keys whose cosignatures count (optional)
+//	witnesses/quorum     how many distinct witnesses must have cosigned (optional, default 1)
 package site
 
 import (
@@ -19,6 +21,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +35,11 @@ import (
 const (
 	BundleDir = "bundle"
 	KeysDir   = "keys"
+	// WitnessesDir holds the witness keys (publish.Options.Witnesses)
+	// and QuorumFile the quorum (publish.Options.Quorum), one decimal
+	// number.
+	WitnessesDir = "witnesses"
+	QuorumFile   = WitnessesDir + "/quorum"
 	// Manifest lists the files the page fetches (see [Manifest]).
 	Manifest = "files.json"
 )
@@ -63,11 +71,17 @@ const (
 // Result is what the page shows after verifying a bundle. Every text a
 // person reads comes in Chinese (Zh) and English (En).
 type Result struct {
-	Status        string         `json:"status"`
-	Ledger        string         `json:"ledger"`
-	Documents     int64          `json:"documents"`
-	Checkpoint    string         `json:"checkpoint"`
-	Keys          []Key          `json:"keys"`
+	Status     string `json:"status"`
+	Ledger     string `json:"ledger"`
+	Documents  int64  `json:"documents"`
+	Checkpoint string `json:"checkpoint"`
+	Keys       []Key  `json:"keys"`
+	// Witnesses are the witness keys the timing was checked with, and
+	// Quorum how many of them had to cosign; none: the times rest on the
+	// agency's word (Timing says which).
+	Witnesses     []Key          `json:"witnesses"`
+	Quorum        int            `json:"quorum"`
+	Timing        *Timing        `json:"timing,omitempty"`
 	Signers       []string       `json:"signers"`
 	Checks        []CheckItem    `json:"checks"`
 	Announcements []Announcement `json:"announcements"`
@@ -93,6 +107,9 @@ type CheckItem struct {
 	Zh   string `json:"zh"`
 	En   string `json:"en"`
 	OK   bool   `json:"ok"`
+	// Skipped: nothing to check it with (timing without witnesses);
+	// Zh and En say what rests on trust instead.
+	Skipped bool `json:"skipped,omitempty"`
 }
 
 // Finding is a problem or a warning, in words.
@@ -116,18 +133,31 @@ type TableInfo struct {
 
 // Announcement is one announcement with its fate.
 type Announcement struct {
-	File      string        `json:"file"`
-	Published string        `json:"published"`
-	PlanID    string        `json:"plan_id"`
-	PlanName  string        `json:"plan_name"`
-	PlanDate  string        `json:"plan_date"`
-	Seed      []string      `json:"seed"`
-	Fate      string        `json:"fate"` // open, drawn, voided
-	FateZh    string        `json:"fate_zh"`
-	FateEn    string        `json:"fate_en"`
-	Draw      string        `json:"draw,omitempty"`
-	Plan      string        `json:"plan"`
-	Rules     []PlanRuleRow `json:"rules"`
+	File      string   `json:"file"`
+	Published string   `json:"published"`
+	PlanID    string   `json:"plan_id"`
+	PlanName  string   `json:"plan_name"`
+	PlanDate  string   `json:"plan_date"`
+	Seed      []string `json:"seed"`
+	// Fate is publish.FateKind (open, drawn, redrawn, withdrawn), or
+	// "unknown" for an announcement that did not verify; FateEn is the
+	// line `cli verify` prints (publish.FateReport.Line).
+	Fate   string `json:"fate"`
+	FateZh string `json:"fate_zh"`
+	FateEn string `json:"fate_en"`
+	// ReRoll: withdrawn or voided at or after its seed event (or,
+	// possibly, when the event has no time): the seed may have been known.
+	ReRoll bool   `json:"reroll,omitempty"`
+	By     string `json:"by,omitempty"` // the draw, withdrawal or redraw amendment
+	Reason string `json:"reason,omitempty"`
+	Draw   string `json:"draw,omitempty"`
+	// Timing is the verdict on "announced before its seed event"
+	// (AnnouncementTime.Status), TimingZh/En in words.
+	Timing   string        `json:"timing,omitempty"`
+	TimingZh string        `json:"timing_zh,omitempty"`
+	TimingEn string        `json:"timing_en,omitempty"`
+	Plan     string        `json:"plan"`
+	Rules    []PlanRuleRow `json:"rules"`
 	// Unverified: the document failed a check (named among the
 	// problems); it is shown as it reads, for reference.
 	Unverified bool `json:"unverified,omitempty"`
@@ -236,23 +266,43 @@ func Check(fsys fs.FS, opt Options) (*Session, *Result) {
 		return fail(KeysDir, "找不到用于核验签名的公钥（keys/*.pub）。", err)
 	}
 	for _, k := range keys {
-		b, err := fs.ReadFile(fsys, k)
-		if err != nil {
-			return fail(k, "无法读取公钥文件 "+k+"。", err)
+		text, err := keyText(fsys, k)
+		var v note.Verifier
+		if err == nil {
+			v, err = publish.NewVerifier(text)
 		}
-		text := strings.TrimSpace(string(b))
-		v, err := publish.NewVerifier(text)
-		if err != nil || strings.ContainsAny(text, "\r\n\t ") {
-			if err == nil {
-				err = errors.New("want exactly one line holding the key")
-			}
-			return fail(k, "公钥文件 "+k+" 格式不正确。", fmt.Errorf("%s: %w", k, err))
+		if err != nil {
+			return fail(k, "公钥文件 "+k+" 无法读取或格式不正确。", fmt.Errorf("%s: %w", k, err))
 		}
 		s.verifiers = append(s.verifiers, v)
 		s.policy.Require = append(s.policy.Require, v.Name())
 		res.Keys = append(res.Keys, Key{Name: v.Name(), ID: fmt.Sprintf("%s+%08x", v.Name(), v.KeyHash()), Text: text})
 	}
 	s.policy.AllowUnknown = true
+	// Witness keys and the quorum (none: timing rests on the agency's word).
+	var witnesses []*publish.CosignatureVerifier
+	wkeys, _ := fs.Glob(fsys, WitnessesDir+"/*.pub")
+	for _, k := range wkeys {
+		text, err := keyText(fsys, k)
+		var w *publish.CosignatureVerifier
+		if err == nil {
+			w, err = publish.NewCosignatureVerifier(text)
+		}
+		if err != nil {
+			return fail(k, "见证人公钥文件 "+k+" 无法读取或格式不正确。", fmt.Errorf("%s: %w", k, err))
+		}
+		witnesses = append(witnesses, w)
+		res.Witnesses = append(res.Witnesses, Key{Name: w.Name(), ID: w.ID().String(), Text: text})
+	}
+	res.Quorum = 1
+	if b, err := fs.ReadFile(fsys, QuorumFile); err == nil {
+		q, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil || q < 1 || q > len(witnesses) {
+			return fail(QuorumFile, fmt.Sprintf("见证人法定数文件 %s 不正确：应为 1 到 %d 之间的整数。", QuorumFile, len(witnesses)),
+				fmt.Errorf("%s: %q: want a number from 1 to %d (the witness keys)", QuorumFile, strings.TrimSpace(string(b)), len(witnesses)))
+		}
+		res.Quorum = q
+	}
 
 	// The bundle.
 	progress("ledger", 0, 0)
@@ -283,7 +333,7 @@ func Check(fsys fs.FS, opt Options) (*Session, *Result) {
 
 	// The verification: publish.VerifyBundle, exactly as `cli verify --bundle`.
 	progress("verify", 0, n)
-	rep, err := publish.VerifyBundle(s.b, s.verifiers, publish.Options{Policy: s.policy, Now: opt.Now})
+	rep, err := publish.VerifyBundle(s.b, s.verifiers, publish.Options{Policy: s.policy, Now: opt.Now, Witnesses: witnesses, Quorum: res.Quorum})
 	if err != nil {
 		return fail(BundleDir+"/ledger", "台账无法读取。", err)
 	}
@@ -299,6 +349,8 @@ func Check(fsys fs.FS, opt Options) (*Session, *Result) {
 		res.Warnings = append(res.Warnings, s.finding(p))
 	}
 	s.describe(rep)
+	res.Timing = describeTiming(rep.Timing)
+	s.annotateTiming()
 	res.Checks = checks(res.Problems, rep)
 	for _, d := range res.Draws {
 		for i := range res.Checks {
@@ -313,6 +365,19 @@ func Check(fsys fs.FS, opt Options) (*Session, *Result) {
 	progress("done", n, n)
 	res.Millis = time.Since(start).Milliseconds()
 	return s, res
+}
+
+// keyText reads a key file: one line holding the key.
+func keyText(fsys fs.FS, name string) (string, error) {
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return "", err
+	}
+	text := strings.TrimSpace(string(b))
+	if strings.ContainsAny(text, "\r\n\t ") {
+		return "", errors.New("want exactly one line holding the key")
+	}
+	return text, nil
 }
 
 // Result returns the result of the verification.
@@ -350,9 +415,9 @@ func (s *Session) describe(rep *publish.Report) {
 	res := s.res
 	s.loadNames(rep)
 	n, _ := s.l.Len()
-	drawOf := map[string]*publish.DrawReport{}
-	for i := range rep.Draws {
-		drawOf[rep.Draws[i].Announcement] = &rep.Draws[i]
+	fateOf := map[string]*publish.FateReport{}
+	for i := range rep.Fates {
+		fateOf[rep.Fates[i].Announcement] = &rep.Fates[i]
 	}
 	byFile := map[string]*publish.DrawReport{}
 	for i := range rep.Draws {
@@ -418,16 +483,11 @@ func (s *Session) describe(rep *publish.Report) {
 			for _, sp := range x.Seed {
 				a.Seed = append(a.Seed, describeSeed(sp))
 			}
-			switch d := drawOf[file]; {
-			case d == nil:
-				a.Fate, a.FateZh, a.FateEn = "open", "尚未抽取", "not drawn yet"
-			case d.VoidedBy != "":
-				a.Fate, a.Draw = "voided", d.Doc
-				a.FateZh = "已抽取（" + d.Doc + "），但被 " + d.VoidedBy + " 作废重抽（re-roll：作废发生在种子公开之后）"
-				a.FateEn = "drawn (" + d.Doc + "), then voided by " + d.VoidedBy + ": a re-roll (after its seed event)"
-			default:
-				a.Fate, a.Draw = "drawn", d.Doc
-				a.FateZh, a.FateEn = "已抽取："+d.Doc, "drawn: "+d.Doc
+			if f := fateOf[file]; f != nil {
+				a.Fate, a.FateZh, a.FateEn = string(f.Fate), fateZh(f), f.Line
+				a.ReRoll, a.By, a.Reason, a.Draw = f.ReRoll || f.ReRollUnknown, f.By, f.Reason, f.Draw
+			} else {
+				a.Fate, a.FateZh, a.FateEn = "unknown", "未通过核验，结果不明", "did not verify: fate unknown"
 			}
 			res.Announcements = append(res.Announcements, a)
 		case *publish.DrawBody:

@@ -153,3 +153,160 @@ func TestCheckTampered(t *testing.T) {
 		})
 	}
 }
+
+// witnessFS publishes county 7 with a withdrawal after its ceremony (a
+// re-roll) and a second announcement that is drawn, each publication
+// cosigned by a witness at its time; it returns the site's files (with
+// the witness key when withKey), the ledger folder and the witness's
+// signer key.
+func witnessFS(t *testing.T, withKey bool) (fstest.MapFS, *publish.DirLedger, string) {
+	t.Helper()
+	skey, vkey, err := publish.GenerateKey(rand.Reader, "example.gov.cn/wjw")
+	require.NoError(t, err)
+	signer, err := publish.NewSigner(skey)
+	require.NoError(t, err)
+	agency, err := publish.NewVerifier(vkey)
+	require.NoError(t, err)
+	wkey, wpub, err := publish.GenerateWitnessKey(rand.Reader, "witness.example.org/w1")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	l, err := publish.CreateDir(filepath.Join(dir, "ledger"), "example.gov.cn/wjw", publish.DirOptions{Signer: signer})
+	require.NoError(t, err)
+	t.Cleanup(func() { l.Close() })
+	var clock time.Time
+	c, err := publish.NewCosigner(wkey, func() time.Time { return clock })
+	require.NoError(t, err)
+	w, err := publish.NewWitness(c, filepath.Join(dir, "w1"))
+	require.NoError(t, err)
+	cosign := func(at time.Time) {
+		clock = at
+		msg, err := w.CosignLedger(l, agency)
+		require.NoError(t, err)
+		_, err = l.AddCosigned(msg)
+		require.NoError(t, err)
+	}
+	plan, err := random.LoadPlan(filepath.Join(county7, "plan.json"))
+	require.NoError(t, err)
+	set, err := roster.LoadDir(county7, roster.Options{})
+	require.NoError(t, err)
+	utc := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, time.UTC) }
+	signers := []publish.Signer{signer}
+	dice1 := random.DiceSource{Ceremony: random.Ceremony{When: "2026-11-22T09:30:00+08:00", Where: "县卫生健康局"}}
+	_, err = publish.Announce(l, signers, plan, set, []random.SeedPromise{dice1.Promise()}, utc(20, 2, 0))
+	require.NoError(t, err)
+	cosign(utc(20, 2, 5))
+	_, err = publish.Withdraw(l, signers, publish.Digest{}, "骰子损坏", utc(22, 1, 40))
+	require.NoError(t, err)
+	dice2 := random.DiceSource{Ceremony: random.Ceremony{When: "2026-11-22T10:30:00+08:00", Where: "县卫生健康局"}, Digits: "2023 7331 1281 5921 1123"}
+	ann, err := publish.Announce(l, signers, plan, set, []random.SeedPromise{dice2.Promise()}, utc(22, 1, 45))
+	require.NoError(t, err)
+	cosign(utc(22, 1, 50))
+	ev, err := dice2.Evidence()
+	require.NoError(t, err)
+	_, _, err = publish.PublishDraw(context.Background(), l, signers, ann, set, []random.SeedEvidence{ev}, utc(22, 2, 35))
+	require.NoError(t, err)
+	cosign(utc(22, 2, 40))
+	return bundleFS(t, l, set, vkey, wpub, withKey), l, wkey
+}
+
+// bundleFS writes the bundle of l and returns the site's files.
+func bundleFS(t *testing.T, l *publish.DirLedger, set *roster.Set, vkey, wpub string, withKey bool) fstest.MapFS {
+	bundle := filepath.Join(t.TempDir(), "bundle")
+	require.NoError(t, publish.WriteBundle(bundle, l, publish.TablesByRoots(set)))
+	m := fstest.MapFS{KeysDir + "/agency.pub": {Data: []byte(vkey + "\n")}}
+	if withKey {
+		m[WitnessesDir+"/w1.pub"] = &fstest.MapFile{Data: []byte(wpub + "\n")}
+	}
+	require.NoError(t, fs.WalkDir(os.DirFS(bundle), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(filepath.Join(bundle, p))
+		m[BundleDir+"/"+p] = &fstest.MapFile{Data: b}
+		return err
+	}))
+	return m
+}
+
+// TestCheckFatesAndTiming: the page shows the withdrawal (a re-roll)
+// and the draw from publish's report; with the witness key every
+// announcement is proven announced before its seed event, without it the
+// page says what rests on the agency's word; a draw that a witness saw
+// before its own date fails as future-dated.
+func TestCheckFatesAndTiming(t *testing.T) {
+	m, l, wkey := witnessFS(t, true)
+	_, res := Check(m, Options{Now: time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)})
+	require.Equal(t, StatusVerified, res.Status, "%+v", res.Problems)
+	require.Len(t, res.Announcements, 2)
+	a := res.Announcements[0]
+	require.Equal(t, "withdrawn", a.Fate)
+	require.True(t, a.ReRoll)
+	require.Equal(t, "000002-withdrawal.note", a.By)
+	require.Equal(t, "骰子损坏", a.Reason)
+	require.Contains(t, a.FateZh, "已撤回")
+	require.Contains(t, a.FateZh, "重抽（re-roll）")
+	require.Contains(t, a.FateEn, "re-roll")
+	require.Equal(t, "drawn", res.Announcements[1].Fate)
+	require.False(t, res.Announcements[1].ReRoll)
+	require.Equal(t, "000004-draw.note", res.Announcements[1].Draw)
+	for _, a := range res.Announcements {
+		require.Equal(t, TimingProven, a.Timing, a.File)
+		require.Contains(t, a.TimingZh, "已证明")
+	}
+	require.True(t, res.Timing.Witnessed)
+	require.Equal(t, 3, res.Timing.Matching)
+	require.Len(t, res.Witnesses, 1)
+	for _, c := range res.Checks {
+		require.True(t, c.OK && !c.Skipped, c.Code)
+	}
+	require.Contains(t, res.Timing.Report, "PROVEN")
+
+	// Without the witness key: verified, and the times are the agency's word.
+	m2 := fstest.MapFS{}
+	for k, v := range m {
+		if !strings.HasPrefix(k, WitnessesDir+"/") {
+			m2[k] = v
+		}
+	}
+	_, res = Check(m2, Options{})
+	require.Equal(t, StatusVerified, res.Status)
+	require.False(t, res.Timing.Witnessed)
+	require.NotEmpty(t, res.Timing.AgencyWord)
+	require.Contains(t, res.Timing.AgencyWord[0].Zh, "份文件上标注的时间")
+	require.Equal(t, TimingAgencyWord, res.Announcements[1].Timing)
+	skipped := false
+	for _, c := range res.Checks {
+		skipped = skipped || c.Code == "timing" && c.Skipped && c.OK
+	}
+	require.True(t, skipped, "the timing check says it rests on the agency's word")
+
+	// The same witness, from a lost state, cosigns the ledger holding the
+	// draw at 10:00, before the draw's own date (10:35): future-dated.
+	c, err := publish.NewCosigner(wkey, func() time.Time { return time.Date(2026, 11, 22, 2, 0, 0, 0, time.UTC) })
+	require.NoError(t, err)
+	w, err := publish.NewWitness(c, t.TempDir())
+	require.NoError(t, err)
+	cp, err := l.Checkpoint()
+	require.NoError(t, err)
+	agency, err := publish.NewVerifier(strings.TrimSpace(string(m[KeysDir+"/agency.pub"].Data)))
+	require.NoError(t, err)
+	msg, err := w.Cosign(agency, cp, nil)
+	require.NoError(t, err)
+	_, err = l.AddCosigned(msg)
+	require.NoError(t, err)
+	set, err := roster.LoadDir(county7, roster.Options{})
+	require.NoError(t, err)
+	m3 := bundleFS(t, l, set, strings.TrimSpace(string(m[KeysDir+"/agency.pub"].Data)), strings.TrimSpace(string(m[WitnessesDir+"/w1.pub"].Data)), true)
+	_, res = Check(m3, Options{})
+	require.Equal(t, StatusFailed, res.Status)
+	require.Len(t, res.Timing.FutureDated, 1)
+	fd := res.Timing.FutureDated[0]
+	require.Equal(t, "000004-draw.note", fd.File)
+	require.Contains(t, fd.Zh, "FUTURE-DATED")
+	require.Contains(t, fd.En, "FUTURE-DATED 000004-draw.note")
+	require.Equal(t, "000004-draw.note", res.Problems[0].Doc)
+	require.Contains(t, res.Problems[0].Zh, "日期造假")
+	for _, c := range res.Checks {
+		require.Equal(t, c.Code != "timing", c.OK, c.Code)
+	}
+}

@@ -34,7 +34,25 @@ func (s *Session) finding(p publish.Problem) Finding {
 	var re *publish.RecordError
 	var ce *publish.ConsistencyError
 	var oe *publish.OutcomeError
+	var fe *publish.FutureDocumentError
+	var rb *publish.RollbackError
+	var fk *publish.ForkError
 	switch {
+	case errors.As(p.Err, &fe):
+		f.Field, f.Check = "published", "timing"
+		f.Zh = fmt.Sprintf("文件 %s 日期造假（FUTURE-DATED）：它标注的时间是 %s，但见证人在 %s 就已见到它，文件在它所写的时间之前就已发布（例如抽取结果在掷骰仪式之前就已产生）。", doc, localTime(fe.Claimed), localTime(fe.Witness))
+	case errors.Is(p.Err, publish.ErrNotProven):
+		f.Field, f.Check = "seed", "timing"
+		f.Zh = fmt.Sprintf("公告 %s 未能证明（NOT PROVEN）在其种子事件之前发布：见证人联署的时间晚于掷骰仪式或信标轮次，或没有联署覆盖它；种子可能在公告之前就已知道。", doc)
+	case errors.As(p.Err, &rb):
+		f.Check = "timing"
+		f.Zh = fmt.Sprintf("台账被回滚（ROLLBACK）：现有 %d 份文件，但机关曾签署、见证人曾联署含 %d 份文件的检查点。", rb.GotSize, rb.KeptSize)
+	case errors.As(p.Err, &fk):
+		f.Check = "timing"
+		f.Zh = "台账分叉（FORK）：同一台账的两个检查点都有机关的签名，却不可能属于同一段只增不改的历史。证据见“时间与见证人”一节。"
+	case strings.Contains(p.Doc, "cosigned"):
+		f.Check = "timing"
+		f.Zh = fmt.Sprintf("见证人联署的检查点 %s 不正确（签名、格式或所属台账）：%s", doc, p.Err.Error())
 	case errors.As(p.Err, &me):
 		f.Field = me.Field
 		if me.Doc != "" {
@@ -156,6 +174,7 @@ func checks(problems []Finding, rep *publish.Report) []CheckItem {
 		{Code: "tables", Zh: "名录根哈希与公告一致", En: "table roots against the announcements"},
 		{Code: "replay", Zh: "重新抽取每一次抽查和人员替换，结果一致", En: "replay of every draw and substitution"},
 		{Code: "results", Zh: "检查结果代码与人员", En: "results: outcome codes and inspectors"},
+		{Code: "timing", Zh: "时间：见证人联署证明公告早于种子事件、文件没有倒填日期、台账没有回滚或分叉", En: "times from witnesses: announced before the seed event, no future-dated document, no rollback or fork"},
 	}
 	ran := rep != nil
 	for i := range list {
@@ -172,6 +191,16 @@ func checks(problems []Finding, rep *publish.Report) []CheckItem {
 		for i := range list {
 			if list[i].Code == code {
 				list[i].OK = false
+			}
+		}
+	}
+	if rep != nil && (rep.Timing == nil || len(rep.Timing.Witnesses) == 0) {
+		// Without witnesses the times are the agency's word: say so.
+		for i := range list {
+			if list[i].Code == "timing" && list[i].OK {
+				list[i].Skipped = true
+				list[i].Zh = "时间：没有见证人，公告是否早于种子事件、各文件的时间仅凭机关自述（未核验）"
+				list[i].En = "times: no witnesses; whether each announcement came before its seed event, and every document's time, rest on the agency's word (not checked)"
 			}
 		}
 	}

@@ -30,6 +30,7 @@
       tr.appendChild(td);
     }
     tbody.appendChild(tr);
+    return tr;
   }
   function table(headers, rows, id) {
     const t = el('table');
@@ -101,8 +102,9 @@
     // Checks, keys, summary.
     const ul = $('checks'); ul.textContent = '';
     for (const c of r.checks || []) {
-      const li = el('li', null, c.ok ? 'ok' : 'bad');
-      li.appendChild(bi(c.zh + (c.ok ? '：通过' : '：未通过'), c.en + (c.ok ? ': passed' : ': FAILED')));
+      const li = el('li', null, c.skipped ? 'skipped' : (c.ok ? 'ok' : 'bad'));
+      if (c.skipped) li.appendChild(bi(c.zh, c.en));
+      else li.appendChild(bi(c.zh + (c.ok ? '：通过' : '：未通过'), c.en + (c.ok ? ': passed' : ': FAILED')));
       ul.appendChild(li);
     }
     const kb = $('keys').tBodies[0]; kb.textContent = '';
@@ -126,7 +128,14 @@
     const ab = $('announcements').tBodies[0]; ab.textContent = '';
     const plans = $('plans'); plans.textContent = '';
     for (const a of r.announcements || []) {
-      row(ab, [a.file + (a.unverified ? '（未通过核验，仅供参考 did not verify）' : ''), a.published, (a.plan_id || '') + (a.plan_name ? ' ' + a.plan_name : ''), (a.seed || []).join('；'), bi(a.fate_zh, a.fate_en)]);
+      const fate = el('div', null, 'fate-' + a.fate + (a.reroll ? ' reroll' : ''));
+      fate.appendChild(bi(a.fate_zh, a.fate_en));
+      const timing = el('div', null, 'timing-' + (a.timing || 'none'));
+      if (a.timing) timing.appendChild(bi(a.timing_zh, a.timing_en));
+      const tr = row(ab, [a.file + (a.unverified ? '（未通过核验，仅供参考 did not verify）' : ''), a.published, (a.plan_id || '') + (a.plan_name ? ' ' + a.plan_name : ''), (a.seed || []).join('；'), fate, timing]);
+      tr.dataset.fate = a.fate;
+      if (a.reroll) tr.dataset.reroll = 'true';
+      if (a.timing) tr.dataset.timing = a.timing;
       const h = el('h3'); h.appendChild(bi('计划 ' + (a.plan_id || a.file), 'plan of ' + a.file)); plans.appendChild(h);
       plans.appendChild(table(['规则', 'Rule', '内容 Value'], (a.rules || []).map((x) => [x.zh, x.en, x.value])));
       const d = el('details'); d.appendChild(el('summary', '计划原文 Plan text (JSON)')); d.appendChild(el('pre', a.plan)); plans.appendChild(d);
@@ -154,12 +163,47 @@
     for (const w of r.warnings || []) { const li = el('li', (w.doc ? w.doc + '：' : '') + w.zh); li.appendChild(el('div', w.en, 'en')); wl.appendChild(li); }
     $('warnings-box').hidden = !(r.warnings && r.warnings.length);
 
+    renderTiming(r);
+
     const tb = $('tables').tBodies[0]; tb.textContent = '';
     for (const t of r.tables || []) row(tb, [t.name, t.file, num(t.rows), mono(t.root)]);
     $('report').textContent = r.report || '';
     $('tables-box').hidden = !(r.tables && r.tables.length);
 
     if (pendingSelfCheck !== null) { const id = pendingSelfCheck; pendingSelfCheck = null; selfCheck(id); }
+  }
+
+  // Timing: from the witnesses' cosignatures, or what rests on the
+  // agency's word alone.
+  function renderTiming(r) {
+    const t = r.timing;
+    const box = $('timing'); box.textContent = '';
+    $('timing-box').hidden = !t;
+    if (!t) return;
+    if (t.witnessed) {
+      box.appendChild(bi('见证人（' + (r.witnesses || []).map((w) => w.name).join('、') + '）中至少 ' + t.quorum + ' 位联署才计入；公示包中有 ' + t.cosigned + ' 个联署的检查点，其中 ' + t.matching + ' 个与台账一致。',
+        'Witnesses ' + (t.witnesses || []).join(', ') + ' (quorum ' + t.quorum + '): ' + t.cosigned + ' cosigned checkpoints, ' + t.matching + ' matching the ledger.'));
+      box.appendChild(table(['见证人 Witness', '公钥 Key'], (r.witnesses || []).map((w) => [w.name, mono(w.text)]), 'witness-keys'));
+    } else {
+      const p = el('p', null, 'warn');
+      p.appendChild(bi('本页没有见证人公钥：以下时间方面的检查仅凭机关自述，无法独立核验。', 'No witnesses: these timing checks rest on the agency\'s word alone.'));
+      box.appendChild(p);
+      const ul = el('ul'); ul.id = 'agency-word';
+      for (const w of t.agency_word || []) { const li = el('li'); li.appendChild(bi(w.zh, w.en)); ul.appendChild(li); }
+      box.appendChild(ul);
+    }
+    const rows = (t.announcements || []).map((a) => {
+      const label = { 'proven': '已证明 PROVEN', 'not-proven': '未能证明 NOT PROVEN', 'pending': '待证明 pending', 'no-event': '无事件时间 no event time', 'agency-word': '仅凭机关自述 agency\'s word' }[a.status] || a.status;
+      return [a.file, { text: label, cls: 'timing-' + a.status }, a.published, a.witnessed || '—', bi(a.zh, a.en)];
+    });
+    box.appendChild(table(['公告 Announcement', '早于种子事件？ Before its seed event?', '标注时间 Dated', '见证时间 Witnessed by', '说明 Details'], rows, 'timing-announcements'));
+    const bad = el('ul', null, 'bad-list'); bad.id = 'timing-proofs';
+    for (const f of t.future_dated || []) { const li = el('li', null, 'bad'); li.appendChild(bi(f.zh, f.en)); bad.appendChild(li); }
+    for (const x of (t.rollbacks || []).concat(t.forks || [])) {
+      const li = el('li', null, 'bad'); li.appendChild(bi(x.zh, x.en)); li.appendChild(el('pre', x.notes)); bad.appendChild(li);
+    }
+    if (bad.childNodes.length) box.appendChild(bad);
+    const d = el('details'); d.appendChild(el('summary', '时间核验报告（与 cli verify 相同） Timing report of cli verify')); d.appendChild(el('pre', t.report)); box.appendChild(d);
   }
 
   function selfCheck(id) {
