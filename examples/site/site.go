@@ -181,11 +181,15 @@ type Draw struct {
 	VoidedBy      string    `json:"voided_by,omitempty"`
 	Substitutions int       `json:"substitutions"`
 	Strata        []Stratum `json:"strata"`
-	Visits        []Visit   `json:"visits"`
-	Results       []Outcome `json:"results"`
-	Missing       int       `json:"missing"`
-	Overdue       bool      `json:"overdue"`
-	Unverified    bool      `json:"unverified,omitempty"` // as for Announcement
+	// Protocol is the draw's protocol ("doublerandom/v1" or "/v2"); a
+	// v2 draw has Tasks instead of Strata.
+	Protocol   string    `json:"protocol"`
+	Tasks      []TaskRow `json:"tasks,omitempty"`
+	Visits     []Visit   `json:"visits"`
+	Results    []Outcome `json:"results"`
+	Missing    int       `json:"missing"`
+	Overdue    bool      `json:"overdue"`
+	Unverified bool      `json:"unverified,omitempty"` // as for Announcement
 }
 
 // Stratum is one stratum (group) of a draw.
@@ -193,6 +197,7 @@ type Stratum struct {
 	Values    []string `json:"values"`
 	Eligible  int      `json:"eligible"`
 	Excluded  int      `json:"excluded"`
+	Overdue   int      `json:"overdue,omitempty"` // v2 groups
 	Quota     int      `json:"quota"`
 	Shortfall int      `json:"shortfall"`
 	Threshold string   `json:"threshold"`
@@ -210,6 +215,11 @@ type Visit struct {
 	TeamSize  int      `json:"team_size"`
 	Unstaffed string   `json:"unstaffed,omitempty"`
 	Outcome   string   `json:"outcome,omitempty"`
+	// Tasks are the tasks a v2 visit serves, each with its mark (Mark
+	// and MarkZh then list them all); EligibleInspectors how many could
+	// have joined its team.
+	Tasks              []VisitTask `json:"tasks,omitempty"`
+	EligibleInspectors int         `json:"eligible_inspectors,omitempty"`
 }
 
 // Outcome is one published result.
@@ -472,12 +482,17 @@ func (s *Session) describe(rep *publish.Report) {
 			if e != nil {
 				p = e.Plan()
 			}
+			var p2 *random.PlanV2
 			if p == nil {
-				p, _ = random.ParsePlan([]byte(x.Plan))
+				p, p2 = parsePlanAny(x.Plan)
 			}
-			if p != nil {
+			switch {
+			case p != nil:
 				a.PlanName, a.PlanDate = p.Name, p.Date.String()
 				a.Rules = planRules(p)
+			case p2 != nil:
+				a.PlanName, a.PlanDate = p2.Name, p2.Date.String()
+				a.Rules = planRulesV2(p2)
 			}
 			annFile[digest] = file
 			for _, sp := range x.Seed {
@@ -493,6 +508,7 @@ func (s *Session) describe(rep *publish.Report) {
 		case *publish.DrawBody:
 			d := Draw{File: file, Announcement: annFile[x.Announcement], DrawnAt: localTime(x.DrawnAt.Time), Seed: fmt.Sprintf("%x", []byte(x.Seed)), Unverified: e == nil}
 			if x.View != nil {
+				d.Protocol = x.View.Protocol
 				d.Key = x.View.Key.String()
 				d.Strata, d.Visits = s.viewTables(x.View)
 			}

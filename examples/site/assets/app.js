@@ -147,12 +147,24 @@
     for (const d of r.draws || []) {
       const h = el('h3'); h.appendChild(bi('抽取 ' + d.file + (d.voided_by ? '（已被 ' + d.voided_by + ' 作废）' : '') + (d.unverified ? '（未通过核验，以下内容仅供参考）' : ''), 'draw of ' + d.announcement + (d.voided_by ? ', VOIDED' : '') + (d.unverified ? ', DID NOT VERIFY: shown for reference' : ''))); draws.appendChild(h);
       draws.appendChild(el('p', '抽取时间 ' + d.drawn_at + '；种子 seed ' + d.seed + '；密钥 key ' + d.key + '；' + (d.replayed ? '重新抽取：完全一致 (replayed: identical)' : '未能重新抽取或不一致 (not replayed)') + '；人员替换 ' + d.substitutions + ' 次 (substitutions)', 'mono'));
-      draws.appendChild(el('h4', '分组与配额 Strata: pool, quota, shortfall, threshold'));
-      draws.appendChild(table(['分组 Group', '可抽 Eligible', '冷却排除 Cooling', '配额 Quota', '抽中 Selected', '缺额 Shortfall', '阈值 Threshold'],
-        (d.strata || []).map((s) => [s.values.join('、') || '（全部）', num(s.eligible), num(s.excluded), num(s.quota), num(s.selected), num(s.shortfall), mono(s.threshold)])));
+      if (d.tasks && d.tasks.length) {
+        // Protocol v2: a table per task (抽查事项): pool, quota, shortfall, groups and thresholds.
+        for (const t of d.tasks) {
+          draws.appendChild(el('h4', '抽查事项 Task ' + t.id + (t.name ? ' ' + t.name : '') + (t.matter && t.matter !== t.id ? '（事项 matter ' + t.matter + '）' : '')));
+          const tt = table(['范围内 Pool', '冷却排除 Cooling', '可抽 Eligible', '逾期 Overdue', '应抽 Want', '配额 Quota', '抽中 Selected', '缺额 Shortfall'],
+            [[num(t.pool), num(t.cooling), num(t.eligible), num(t.overdue), num(t.want), num(t.quota), num(t.selected), num(t.shortfall)]]);
+          tt.className = 'task'; tt.dataset.task = t.id; draws.appendChild(tt);
+          draws.appendChild(table(['分组 Group', '可抽 Eligible', '逾期 Overdue', '配额 Quota', '抽中 Selected', '缺额 Shortfall', '阈值 Threshold'],
+            (t.groups || []).map((s) => [(s.values || []).join('、') || '（全部）', num(s.eligible), num(s.overdue || 0), num(s.quota), num(s.selected), num(s.shortfall), mono(s.threshold)])));
+        }
+      } else {
+        draws.appendChild(el('h4', '分组与配额 Strata: pool, quota, shortfall, threshold'));
+        draws.appendChild(table(['分组 Group', '可抽 Eligible', '冷却排除 Cooling', '配额 Quota', '抽中 Selected', '缺额 Shortfall', '阈值 Threshold'],
+          (d.strata || []).map((s) => [s.values.join('、') || '（全部）', num(s.eligible), num(s.excluded), num(s.quota), num(s.selected), num(s.shortfall), mono(s.threshold)])));
+      }
       draws.appendChild(el('h4', '抽中名单 Visits (' + (d.visits || []).length + ')'));
-      draws.appendChild(table(['#', '统一社会信用代码 ID', '名称 Name', '分组 Group', '优先数 Priority', '方式 Mark', '检查组人数 Team', '结果 Outcome'],
-        (d.visits || []).map((x, i) => [num(i + 1), mono(x.id), x.name, x.stratum.join('、'), mono(x.priority), bi(x.mark_zh, x.mark), num(x.unstaffed ? 0 : x.team_size), x.outcome || (x.unstaffed ? '未配齐人员 ' + x.unstaffed : '')])));
+      draws.appendChild(table(['#', '统一社会信用代码 ID', '名称 Name', '分组 Group', '优先数 Priority', (d.tasks && d.tasks.length ? '事项与方式 Tasks and marks' : '方式 Mark'), '检查组人数 Team', '结果 Outcome'],
+        (d.visits || []).map((x, i) => [num(i + 1), mono(x.id), x.name, (x.stratum || []).join('、'), mono(x.priority), bi(x.mark_zh, x.mark), num(x.unstaffed ? 0 : x.team_size), x.outcome || (x.unstaffed ? '未配齐人员 ' + x.unstaffed : '')])));
       draws.appendChild(el('h4', '检查结果 Results (' + (d.results || []).length + (d.missing ? '；尚未公开 ' + d.missing + (d.overdue ? '，已逾期 overdue' : '') : '') + ')'));
       draws.appendChild(table(['统一社会信用代码 ID', '名称 Name', '结果 Outcome', '检查日期 Inspected', '公开日期 Published', '文件 Document', '备注 Note'],
         (d.results || []).map((x) => [mono(x.premises), x.name, bi(x.zh, x.en), x.inspected, x.published + (x.late ? '（逾期 late）' : ''), x.doc, x.note || ''])));
