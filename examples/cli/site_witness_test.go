@@ -126,6 +126,15 @@ func TestSiteWitness(t *testing.T) {
 		require.Contains(t, timing, "已证明在种子事件")
 		require.NotContains(t, timing, "NOT PROVEN")
 		require.Contains(t, p.text(t, "checks"), "见证人联署证明公告早于种子事件")
+		if shot := os.Getenv("SITE_SCREENSHOT_WITNESS"); shot != "" {
+			// The announcements and the timing section, for the README.
+			png, err := chromedp.Run(p.ctx, chromedp.Screenshot(chromedp.ID("announcements-box")))
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(shot, png, 0o644))
+			png, err = chromedp.Run(p.ctx, chromedp.Screenshot(chromedp.ID("timing-box")))
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(strings.TrimSuffix(shot, ".png")+"-timing.png", png, 0o644))
+		}
 	})
 
 	t.Run("future-dated", func(t *testing.T) {
