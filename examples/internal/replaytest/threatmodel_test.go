@@ -141,7 +141,7 @@ func TestThreatModelReferences(t *testing.T) {
 			refs = append(refs, name)
 			switch {
 			case pkgDirs != nil && !definedIn(name, pkgDirs):
-				where := "no _test.go of the repository"
+				where := "defined in no _test.go of the repository"
 				if anywhere(name) {
 					where = "not in package " + pkgWord + " (it is defined elsewhere)"
 				}
