@@ -71,6 +71,9 @@ func definedTests(t *testing.T) map[string]map[string]bool {
 // "examples/cli TestCLIWrongKey", "cli TestWitnessCLIFork").
 var refRE = regexp.MustCompile(`(?:\b([a-z][a-z0-9]*(?:/[a-z][a-z0-9]*)*)\s+)?\b((?:Test|Fuzz|Benchmark)[A-Z0-9_]\w*|Example(?:[A-Z0-9_]\w*)?\b)(?:/\S*)?`)
 
+// listItemRE splits a paragraph into its list items.
+var listItemRE = regexp.MustCompile(`(?m)^- `)
+
 // TestThreatModelReferences keeps THREAT-MODEL.md true: every test it
 // names must exist. A name after a package ("publish TestX") must be
 // defined in that package's folder; the names that follow it in the same
@@ -121,9 +124,7 @@ func TestThreatModelReferences(t *testing.T) {
 				para = strings.Replace(para, line, "", 1)
 			}
 		}
-		for _, item := range regexp.MustCompile(`(?m)^- `).Split(para, -1) {
-			units = append(units, item)
-		}
+		units = append(units, listItemRE.Split(para, -1)...)
 	}
 
 	var refs, broken []string
