@@ -269,6 +269,12 @@ func (p *PlanV2) TaskIndex(id string) int {
 // It does not check the rest of the plan; parse it with [ParsePlan] or
 // [ParsePlanV2] as the protocol says.
 func PlanProtocol(b []byte) (string, error) {
+	if i := firstInvalidUTF8(b); i >= 0 {
+		return "", &PlanError{Line: lineOf(b, i), Err: fmt.Errorf("%w: invalid UTF-8 at byte %d", ErrPlanSyntax, i+1)}
+	}
+	if _, err := scanJSON(b); err != nil {
+		return "", err
+	}
 	var head struct {
 		Protocol *string `json:"protocol"`
 	}

@@ -30,6 +30,8 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	tf.define(fs)
 	var lf ledgerDrawFlags
 	lf.define(fs)
+	var vf v2Flags
+	vf.define(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -48,6 +50,16 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	seed, err := sf.seed()
 	if err != nil {
 		return err
+	}
+	proto, err := folderProtocol(*dir)
+	if err != nil {
+		return err
+	}
+	if proto == random.ProtocolV2 {
+		return drawV2(*dir, tf, vf, seed, *viewFile, fs.Output(), stdout)
+	}
+	if vf.used() {
+		return usagef("--blinding-key and --published apply to v2 plans")
 	}
 	plan, set, err := loadDir(*dir, tf)
 	if err != nil {
@@ -260,4 +272,32 @@ func stratumName(values []string) string {
 		parts[i] = v
 	}
 	return strings.Join(parts, "/")
+}
+
+// drawV2 is runDraw for a folder with a v2 plan: the view is that of
+// protocol v2 §7.
+func drawV2(dir string, tf tableFlags, vf v2Flags, seed []byte, viewFile string, warn, stdout io.Writer) error {
+	plan, set, err := loadDirV2(dir, tf, vf, warn)
+	if err != nil {
+		return err
+	}
+	res, err := random.DrawV2(context.Background(), plan, set, seed, random.Options{})
+	if err != nil {
+		return err
+	}
+	view, err := res.View().Encode()
+	if err != nil {
+		return err
+	}
+	switch viewFile {
+	case "":
+	case "-":
+		_, err := stdout.Write(view)
+		return err
+	default:
+		if err := createNew("--view", viewFile, view); err != nil {
+			return err
+		}
+	}
+	return printDrawSummaryV2(stdout, res)
 }
