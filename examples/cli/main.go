@@ -75,8 +75,8 @@ var commands = []command{
 	{
 		name:    "draw",
 		summary: "compute the draw of a folder's plan and tables (protocol §§2–7), or publish it into a ledger",
-		usage: `--dir DIR (--seed-dice DIGITS | --seed-hex HEX) [--view FILE] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]
---dir DIR --ledger LEDGER --key PREFIX.key [--seed-dice DIGITS] [--reveal NAME=SECRET]... [--beacon-json FILE] [--view FILE] [--witness-key FILE]... [--at TIME] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]`,
+		usage: `--dir DIR (--seed-dice DIGITS | --seed-hex HEX) [--view FILE] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE] [--blinding-key FILE] [--published]
+--dir DIR --ledger LEDGER --key PREFIX.key [--seed-dice DIGITS] [--reveal NAME=SECRET]... [--beacon-json FILE] [--view FILE] [--witness-key FILE]... [--at TIME] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE] [--blinding-key FILE]`,
 		example: `cli draw --dir testdata/dr1-county-7 --seed-dice "2023 7331 1281 5921 1123" --view view.json`,
 		run:     runDraw,
 	},
@@ -111,7 +111,7 @@ var commands = []command{
 	{
 		name:    "priority",
 		summary: "print a premises' priority under a draw key (protocol §4)",
-		usage:   `--key HEX --id ID`,
+		usage:   `--key HEX --id ID [--weight W]`,
 		example: `cli priority --key 4730068ff4de32c7ada5bde673866566de11d35a2aa6ac15123ebc7fa4095956 --id 91371727B23C6F5DAF`,
 		run:     runPriority,
 	},
@@ -139,7 +139,7 @@ var commands = []command{
 	{
 		name:    "roots",
 		summary: "print the roots of a folder's tables (protocol §1)",
-		usage:   `--dir DIR [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]`,
+		usage:   `--dir DIR [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE] [--blinding-key FILE] [--published]`,
 		example: `cli roots --dir testdata/dr1-county-7`,
 		run:     runRoots,
 	},
