@@ -72,7 +72,11 @@ func checkTables(ann *RecordDoc, set *roster.Set) error {
 		return errors.New("publish: no tables")
 	}
 	a := ann.Announcement
-	got, gotN := set.Roots(), set.Counts()
+	got, err := announcedRoots(ann, set) // v1 or v2 roots: documents_v2.go
+	if err != nil {
+		return err
+	}
+	gotN := set.Counts()
 	for _, c := range []struct {
 		name      string
 		want, got roster.Hash
@@ -197,6 +201,14 @@ func Substitute(ctx context.Context, l Ledger, signers []Signer, draw Digest, se
 		e, err := r.liveDraw(&RecordDoc{File: "amendment"}, draw)
 		if err != nil {
 			return nil, err
+		}
+		if e.Draw.ViewV2 != nil { // protocol v2: lifecycle_v2.go
+			m, reps, err := substituteV2(ctx, r, e, set, subs, at)
+			out = out[:0]
+			for _, rep := range reps {
+				out = append(out, rep.Replacement)
+			}
+			return m, err
 		}
 		res, err := replay(ctx, r, e, set)
 		if err != nil {

@@ -396,6 +396,10 @@ func (v *verifier) record(r *Record, set *roster.Set) {
 }
 
 func (v *verifier) draw(r *Record, e *RecordDoc, set *roster.Set, tablesOK bool) {
+	if e.Draw.ViewV2 != nil { // protocol v2: verify_v2.go
+		v.drawV2(r, e, set, tablesOK)
+		return
+	}
 	ann := r.byDigest[e.Draw.Announcement]
 	dr := DrawReport{Doc: e.File, Seq: e.Seq, Digest: e.Digest, Announcement: ann.File,
 		PlanID: ann.Announcement.PlanID, Selected: len(e.Draw.View.Selected), Substitutions: len(r.subs[e.Digest]),
@@ -476,7 +480,8 @@ func (v *verifier) compareSubstitutions(r *Record, e *RecordDoc, res *random.Res
 
 // results checks the outcomes of a draw and its deadlines.
 func (v *verifier) results(r *Record, e *RecordDoc, set *roster.Set, dr *DrawReport) {
-	for _, s := range e.Draw.View.Selected {
+	for _, id := range e.Draw.SelectedIDs() {
+		s := struct{ ID string }{id}
 		x := r.results[e.Digest][s.ID]
 		if x == nil {
 			if dr.VoidedBy == "" {

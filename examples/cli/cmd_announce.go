@@ -30,6 +30,8 @@ func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	chain := fs.String("beacon-chain", "quicknet", "drand chain of --beacon: quicknet or mainnet")
 	fs.Var(&commits, "commit", "commit-reveal participant NAME=HEX (the commitment), repeatable")
 	name := fs.String("name", "", "ledger name when creating the ledger (default: the signer key's name)")
+	var vf v2Flags
+	defineBlinding(fs, &vf)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -73,7 +75,7 @@ func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if len(promises) == 0 {
 		return usagef("give a seed source: --dice-ceremony, --commit or --beacon")
 	}
-	plan, set, err := loadDir(*dir, tableFlags{})
+	tb, err := loadTables(*dir, tableFlags{}, vf, wf.key, true, stderrFor(fs)) // v1 or v2: publish_v2.go
 	if err != nil {
 		return err
 	}
@@ -82,7 +84,12 @@ func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer l.Close()
-	d, err := publish.Announce(l, signers, plan, set, promises, when)
+	var d publish.Digest
+	if tb.planV2 != nil {
+		d, err = publish.AnnounceV2(l, signers, tb.planV2, tb.set, promises, when)
+	} else {
+		d, err = publish.Announce(l, signers, tb.plan, tb.set, promises, when)
+	}
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func runRoots(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	var roots roster.Roots
 	if proto == random.ProtocolV2 {
 		// v2 roots commit private attributes: the plan names them.
-		plan, set, err := loadDirV2(*dir, tf, vf, fs.Output())
+		plan, set, err := loadDirV2(*dir, tf, vf, stderrFor(fs))
 		if err != nil {
 			return err
 		}

@@ -53,7 +53,7 @@ var commands = []command{
 	{
 		name:    "amend",
 		summary: "publish an amendment: replace an inspector on a team, or void a draw (--redraw)",
-		usage: `--ledger LEDGER --key PREFIX.key --reason TEXT --dir DIR --premises ID --out INSPECTOR [--conflict] [--draw DIGEST] [--witness-key FILE]... [--at TIME]
+		usage: `--ledger LEDGER --key PREFIX.key --reason TEXT --dir DIR --premises ID --out INSPECTOR [--conflict] [--draw DIGEST] [--blinding-key FILE] [--witness-key FILE]... [--at TIME]
 --ledger LEDGER --key PREFIX.key --reason TEXT --redraw [--draw DIGEST] [--witness-key FILE]... [--at TIME]`,
 		example: `cli amend --ledger ledger --key agency.key --dir county --premises 91371727HD841G735N --out WJ3717270021 --reason 病假`,
 		run:     runAmend,
@@ -61,7 +61,7 @@ var commands = []command{
 	{
 		name:    "announce",
 		summary: "publish the announcement of a folder's plan and tables into a ledger",
-		usage:   `--dir DIR --ledger LEDGER --key PREFIX.key (--dice-ceremony "WHEN, WHERE" | --commit NAME=HEX... | --beacon ROUND)... [--beacon-chain CHAIN] [--name NAME] [--witness-key FILE]... [--at TIME]`,
+		usage:   `--dir DIR --ledger LEDGER --key PREFIX.key (--dice-ceremony "WHEN, WHERE" | --commit NAME=HEX... | --beacon ROUND)... [--beacon-chain CHAIN] [--name NAME] [--blinding-key FILE] [--witness-key FILE]... [--at TIME]`,
 		example: `cli announce --dir county --ledger ledger --key agency.key --dice-ceremony "2026-11-22T09:30:00+08:00, 县卫生健康局三楼会议室"`,
 		run:     runAnnounce,
 	},
@@ -153,7 +153,7 @@ var commands = []command{
 	{
 		name:    "verify",
 		summary: "verify a ledger: signatures, chain, seed timing (from witnesses with --witness), roots, replay of every draw and amendment",
-		usage:   `--ledger LEDGER --pub PREFIX.pub... [--dir DIR] [--calendar FILE] [--checkpoint FILE] [--witness W.pub]... [--quorum N] [--cosigned FILE]... [--at TIME]`,
+		usage:   `--ledger LEDGER --pub PREFIX.pub... [--dir DIR] [--calendar FILE] [--checkpoint FILE] [--witness W.pub]... [--quorum N] [--cosigned FILE]... [--at TIME] [--blinding-key FILE] [--published]`,
 		example: `cli verify --ledger ledger --dir county --pub agency.pub`,
 		run:     runVerify,
 	},

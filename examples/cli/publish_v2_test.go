@@ -1,0 +1,143 @@
+package main
+
+import (
+	"github.com/doublerandom/doublerandom/publish"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+const diceV2 = "20237331128159211123"
+
+// ledgerV2 sets up an agency key and a ledger for a v2 folder; with
+// zero, the blinding key beside the signer key is the all-zero key of
+// the vectors (so that the views are the expected ones).
+type ledgerV2 struct {
+	tmp, dir, ledger, prefix string
+	keys                     []string
+}
+
+func newLedgerV2(t *testing.T, dir string, zero bool) *ledgerV2 {
+	tmp := t.TempDir()
+	x := &ledgerV2{tmp: tmp, dir: dir, ledger: filepath.Join(tmp, "ledger"), prefix: filepath.Join(tmp, "agency")}
+	mustCLI(t, "keygen", "--name", "example.gov.cn/wjw", "--out", x.prefix)
+	if zero {
+		require.NoError(t, os.WriteFile(x.prefix+".blind", []byte(strings.Repeat("00", 32)+"\n"), 0o600))
+	}
+	x.keys = []string{"--key", x.prefix + ".key"}
+	return x
+}
+
+func (x *ledgerV2) run(t *testing.T, args ...string) string {
+	t.Helper()
+	return mustCLI(t, append(args, x.keys...)...)
+}
+
+func (x *ledgerV2) announceAndDraw(t *testing.T, view string) {
+	t.Helper()
+	out := x.run(t, "announce", "--dir", x.dir, "--ledger", x.ledger,
+		"--dice-ceremony", "2026-03-03T09:30:00+08:00, 县卫生健康局三楼会议室", "--at", "2026-03-02T10:00:00+08:00")
+	require.Contains(t, out, "announced 000001-announcement.note ")
+	args := []string{"draw", "--dir", x.dir, "--ledger", x.ledger, "--seed-dice", diceV2, "--at", "2026-03-03T09:35:00+08:00"}
+	if view != "" {
+		args = append(args, "--view", view)
+	}
+	out = x.run(t, args...)
+	require.Contains(t, out, "published 000002-draw.note ")
+}
+
+func (x *ledgerV2) verify(t *testing.T, extra ...string) (int, string, string) {
+	t.Helper()
+	return cli(t, append([]string{"verify", "--ledger", x.ledger, "--dir", x.dir, "--pub", x.prefix + ".pub",
+		"--blinding-key", x.prefix + ".blind", "--at", "2026-03-20T10:00:00+08:00"}, extra...)...)
+}
+
+// Every v2 vector county goes announce -> draw -> verify through the
+// CLI, and the published view is the expected one byte for byte.
+func TestPublishV2Counties(t *testing.T) {
+	for _, county := range []string{"dr2-county-a", "dr2-county-b", "dr2-county-c", "dr2-county-d"} {
+		t.Run(county, func(t *testing.T) {
+			x := newLedgerV2(t, v2Dir(county), true)
+			view := filepath.Join(x.tmp, "view.json")
+			x.announceAndDraw(t, view)
+			want, err := os.ReadFile(filepath.Join(x.dir, "expected-view.json"))
+			require.NoError(t, err)
+			got, err := os.ReadFile(view)
+			require.NoError(t, err)
+			require.Equal(t, string(want), string(got))
+			code, out, errs := x.verify(t)
+			require.Equal(t, 0, code, "%s\n%s", out, errs)
+			require.Contains(t, out, "replayed: identical")
+			require.Contains(t, out, "verified: OK")
+		})
+	}
+}
+
+// forgeDrawV2 plays the dishonest operator with the real key: it
+// announces into a second ledger exactly as x did, then appends x's draw
+// with its body changed by edit, signed with the agency's key.
+func forgeDrawV2(t *testing.T, x *ledgerV2, edit func(string) string) *ledgerV2 {
+	t.Helper()
+	y := &ledgerV2{tmp: x.tmp, dir: x.dir, ledger: filepath.Join(t.TempDir(), "ledger"), prefix: x.prefix, keys: x.keys}
+	y.run(t, "announce", "--dir", y.dir, "--ledger", y.ledger,
+		"--dice-ceremony", "2026-03-03T09:30:00+08:00, 县卫生健康局三楼会议室", "--at", "2026-03-02T10:00:00+08:00")
+	b, err := os.ReadFile(filepath.Join(x.ledger, "000002-draw.note"))
+	require.NoError(t, err)
+	doc, err := publish.ParseSigned(b)
+	require.NoError(t, err)
+	body := edit(string(doc.Body))
+	require.NotEqual(t, string(doc.Body), body, "the edit changed nothing")
+	doc.Body = []byte(body)
+	signer, err := publish.LoadSigner(x.prefix + ".key")
+	require.NoError(t, err)
+	signed, err := publish.SignDocument(doc, signer)
+	require.NoError(t, err)
+	l, err := publish.OpenDir(y.ledger, publish.DirOptions{Signer: signer, Validate: publish.ValidateRecord})
+	require.NoError(t, err)
+	defer l.Close()
+	_, err = l.Append(signed)
+	require.NoError(t, err, "the forged team passes the record rules: only the replay catches it")
+	return y
+}
+
+// A v2 draw whose team was changed after the fact, signed with the real
+// key, fails verification (exit 1) naming the document and the field; a
+// third party without the key who changes a byte fails the signature.
+func TestPublishV2TamperedDraw(t *testing.T) {
+	x := newLedgerV2(t, v2Dir("dr2-county-c"), true)
+	x.announceAndDraw(t, "")
+	// 清溪镇供水站's slot-0 member 002 replaced by 004 (wsjd, drinking_water:
+	// a plausible choice that the draw did not make).
+	y := forgeDrawV2(t, x, func(body string) string {
+		i := strings.Index(body, `"id": "12451099498231630C"`)
+		require.Positive(t, i)
+		j := i + strings.Index(body[i:], `"WJ4510990002"`)
+		return body[:j] + `"WJ4510990004"` + body[j+len(`"WJ4510990002"`):]
+	})
+	code, out, errs := y.verify(t)
+	require.Equal(t, 1, code, "%s\n%s", out, errs)
+	require.Contains(t, out, "000002-draw.note")
+	require.Contains(t, out, "view.visits[")
+	require.Contains(t, out, "].team")
+	require.Contains(t, out, "verified: FAILED")
+
+	// A changed threshold is named too.
+	z := forgeDrawV2(t, x, func(body string) string {
+		return strings.Replace(body, `"threshold": "114f052c68e9c77e"`, `"threshold": "114f052c68e9c77f"`, 1)
+	})
+	code, out, _ = z.verify(t)
+	require.Equal(t, 1, code)
+	require.Contains(t, out, ".threshold")
+
+	// Third party: one byte of the draw changed, no key to re-sign.
+	f := filepath.Join(x.ledger, "000002-draw.note")
+	b, err := os.ReadFile(f)
+	require.NoError(t, err)
+	b = []byte(strings.Replace(string(b), `"eligible_inspectors": 14`, `"eligible_inspectors": 13`, 1))
+	require.NoError(t, os.WriteFile(f, b, 0o644))
+	code, out, errs = x.verify(t)
+	require.Equal(t, 1, code, "%s\n%s", out, errs)
+}
