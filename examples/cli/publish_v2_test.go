@@ -141,3 +141,70 @@ func TestPublishV2TamperedDraw(t *testing.T) {
 	code, out, errs = x.verify(t)
 	require.Equal(t, 1, code, "%s\n%s", out, errs)
 }
+
+// announce -> draw -> amend (a chain ending unstaffed) -> results ->
+// verify OK, on county c.
+func TestPublishV2AmendResults(t *testing.T) {
+	x := newLedgerV2(t, v2Dir("dr2-county-c"), true)
+	x.announceAndDraw(t, "")
+	out := x.run(t, "amend", "--ledger", x.ledger, "--dir", x.dir, "--premises", "12451099498231630C",
+		"--out", "WJ4510990002", "--reason", "病假", "--at", "2026-03-04T09:00:00+08:00")
+	require.Contains(t, out, "WJ4510990002 out, WJ4510990004 in; team WJ4510990004 WJ4510990008 WJ4510990009")
+	out = x.run(t, "amend", "--ledger", x.ledger, "--dir", x.dir, "--premises", "12451099498231630C",
+		"--out", "WJ4510990004", "--reason", "与该单位负责人系亲属", "--conflict", "--at", "2026-03-04T10:00:00+08:00")
+	require.Contains(t, out, "the visit is now unstaffed")
+	code, _, errs := cli(t, append([]string{"amend", "--ledger", x.ledger, "--dir", x.dir, "--premises", "12451099498231630C",
+		"--out", "WJ4510990008", "--reason", "x", "--at", "2026-03-04T11:00:00+08:00"}, x.keys...)...)
+	require.Equal(t, 2, code)
+	require.Contains(t, errs, "no team")
+
+	results := filepath.Join(x.tmp, "results.csv")
+	require.NoError(t, os.WriteFile(results, []byte("premises,outcome,date,inspectors\n"+
+		"12451099498203250Y,no_issue,2026-03-05,WJ4510990004;WJ4510990012;WJ4510990011;WJ4510990002\n"), 0o644))
+	out = x.run(t, "results", "--ledger", x.ledger, "--file", results, "--at", "2026-03-06T10:00:00+08:00")
+	require.Contains(t, out, "published 000005-results.note")
+	code, out, errs = x.verify(t)
+	require.Equal(t, 0, code, "%s\n%s", out, errs)
+	require.Contains(t, out, "2 substitutions, 1 outcomes")
+
+	// The operator's amendment claiming a replacement the rules did not
+	// give fails the replay.
+	signer, err := publish.LoadSigner(x.prefix + ".key")
+	require.NoError(t, err)
+	l, err := publish.OpenDir(x.ledger, publish.DirOptions{Signer: signer, Validate: publish.ValidateRecord})
+	require.NoError(t, err)
+	rec, err := publish.ReadRecord(l)
+	require.NoError(t, err)
+	draw := rec.LiveDraws()[0].Digest
+	last := rec.Docs[len(rec.Docs)-1]
+	body := `{
+ "kind": "substitution",
+ "published": "2026-03-07T02:00:00Z",
+ "draw": "` + draw.String() + `",
+ "substitutions": [
+  {
+   "premises": "12451099498203250Y",
+   "out": "WJ4510990002",
+   "in": "WJ4510990006",
+   "team": [
+    "WJ4510990004",
+    "WJ4510990012",
+    "WJ4510990011",
+    "WJ4510990006"
+   ],
+   "reason": "病假",
+   "conflict": false
+  }
+ ]
+}
+`
+	signed, err := publish.SignDocument(&publish.Document{Kind: publish.KindAmendment, Ledger: rec.Name, Seq: int64(len(rec.Docs)) + 1, Prev: last.Digest, Body: []byte(body)}, signer)
+	require.NoError(t, err)
+	_, err = l.Append(signed)
+	require.NoError(t, err)
+	l.Close()
+	code, out, _ = x.verify(t)
+	require.Equal(t, 1, code, out)
+	require.Contains(t, out, "000006-amendment.note")
+	require.Contains(t, out, "substitutions[0].in")
+}
