@@ -88,6 +88,13 @@ var commands = []command{
 		run:     runExplain,
 	},
 	{
+		name:    "history",
+		summary: "write the next batch's history table from a ledger: one row per visit drawn, updated by its results",
+		usage:   `--ledger LEDGER --out FILE [--base FILE] [--pub PREFIX.pub]...`,
+		example: `cli history --ledger ledger --base county/history.csv --pub agency.pub --out next/history.csv`,
+		run:     runHistory,
+	},
+	{
 		name:    "keygen",
 		summary: "make a signing key pair: PREFIX.key (secret) and PREFIX.pub",
 		usage:   `--name NAME --out PREFIX`,

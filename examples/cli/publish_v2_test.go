@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/doublerandom/doublerandom/publish"
+	"github.com/doublerandom/doublerandom/random"
 	"os"
 	"path/filepath"
 	"strings"
@@ -207,4 +208,75 @@ func TestPublishV2AmendResults(t *testing.T) {
 	require.Equal(t, 1, code, out)
 	require.Contains(t, out, "000006-amendment.note")
 	require.Contains(t, out, "substitutions[0].in")
+}
+
+// The history written after a first batch, fed to the second batch's
+// folder, makes the premises visited in the first cool in the second:
+// none of them is drawn again at random (targeted entries excepted).
+func TestHistoryChainsBatches(t *testing.T) {
+	x := newLedgerV2(t, v2Dir("dr2-county-c"), true)
+	first := filepath.Join(x.tmp, "first.json")
+	x.announceAndDraw(t, first)
+	results := filepath.Join(x.tmp, "results.csv")
+	require.NoError(t, os.WriteFile(results, []byte("premises,outcome,date,inspectors\n"+
+		"12451099498203250Y,no_issue,2026-03-05,WJ4510990004;WJ4510990012;WJ4510990011;WJ4510990002\n"), 0o644))
+	x.run(t, "results", "--ledger", x.ledger, "--file", results, "--at", "2026-03-06T10:00:00+08:00")
+
+	next := filepath.Join(x.tmp, "next")
+	copyDir(t, x.dir, next)
+	require.NoError(t, os.Remove(filepath.Join(next, "history.csv")))
+	require.NoError(t, os.Remove(filepath.Join(next, "expected-view.json")))
+	out := mustCLI(t, "history", "--ledger", x.ledger, "--base", filepath.Join(x.dir, "history.csv"),
+		"--pub", x.prefix+".pub", "--out", filepath.Join(next, "history.csv"))
+	require.Contains(t, out, "with results")
+	hist, err := os.ReadFile(filepath.Join(next, "history.csv"))
+	require.NoError(t, err)
+	require.Contains(t, string(hist), "-12451099498203250Y,2026-03-05,WJ4510990002;WJ4510990004;WJ4510990011;WJ4510990012,random,disinfection;infection;school,12451099498203250Y,\n")
+	require.Contains(t, string(hist), "-12451099498231630C,2026-03-03,,random,water,12451099498231630C,\n")
+	// It is never overwritten.
+	code, _, errs := cli(t, "history", "--ledger", x.ledger, "--out", filepath.Join(next, "history.csv"))
+	require.Equal(t, 2, code)
+	require.Contains(t, errs, "refusing to overwrite")
+
+	plan, err := os.ReadFile(filepath.Join(next, "plan.json"))
+	require.NoError(t, err)
+	plan = []byte(strings.Replace(strings.Replace(string(plan), `"2026-03-02"`, `"2026-06-01"`, 1), `"qx-wsjk-2026-04"`, `"qx-wsjk-2026-06"`, 1))
+	require.NoError(t, os.WriteFile(filepath.Join(next, "plan.json"), plan, 0o644))
+	second := filepath.Join(x.tmp, "second.json")
+	mustCLI(t, "draw", "--dir", next, "--seed-dice", diceV2, "--view", second, "--blinding-key", x.prefix+".blind")
+
+	v1 := readViewV2(t, first)
+	v2 := readViewV2(t, second)
+	visitedFirst := map[string]bool{}
+	for _, v := range v1.Visits {
+		if v.Team != nil {
+			visitedFirst[v.ID] = true
+		}
+	}
+	require.NotEmpty(t, visitedFirst)
+	again := 0
+	for _, v := range v2.Visits {
+		if !visitedFirst[v.ID] {
+			continue
+		}
+		for _, task := range v.Tasks {
+			require.Equal(t, random.MarkTargeted, task.Mark, "%s visited in the first batch is drawn again for %s", v.ID, task.Task)
+		}
+		again++
+	}
+	cool1, cool2 := 0, 0
+	for i := range v1.Tasks {
+		cool1 += v1.Tasks[i].Cooling
+		cool2 += v2.Tasks[i].Cooling
+	}
+	require.Greater(t, cool2, cool1)
+	require.Less(t, again, len(visitedFirst))
+}
+
+func readViewV2(t *testing.T, name string) *random.ViewV2 {
+	b, err := os.ReadFile(name)
+	require.NoError(t, err)
+	v, err := random.ParseViewV2(b)
+	require.NoError(t, err)
+	return v
 }
