@@ -158,6 +158,13 @@ var commands = []command{
 		run:     runSelfcheck,
 	},
 	{
+		name:    "simulate",
+		summary: "draw a v2 folder's plan under N made-up seeds: quotas, shortfalls, unstaffed visits, loads, pair and selection frequencies",
+		usage:   `--dir DIR --runs N [--seed-base HEX] [--top K] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE] [--blinding-key FILE] [--published]`,
+		example: `cli simulate --dir testdata/v2/dr2-county-c --runs 1000`,
+		run:     runSimulate,
+	},
+	{
 		name:    "verify",
 		summary: "verify a ledger: signatures, chain, seed timing (from witnesses with --witness), roots, replay of every draw and amendment",
 		usage:   `--ledger LEDGER --pub PREFIX.pub... [--dir DIR] [--calendar FILE] [--checkpoint FILE] [--witness W.pub]... [--quorum N] [--cosigned FILE]... [--at TIME] [--blinding-key FILE] [--published]`,
