@@ -83,7 +83,7 @@ var commands = []command{
 	{
 		name:    "explain",
 		summary: "say in plain words why a premises (or an inspector for it) was or was not drawn",
-		usage:   `--dir DIR (--seed-dice DIGITS | --seed-hex HEX) --id ID [--inspector ID] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]`,
+		usage:   `--dir DIR (--seed-dice DIGITS | --seed-hex HEX) --id ID [--inspector ID] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE] [--blinding-key FILE] [--published]`,
 		example: `cli explain --dir testdata/dr1-county-7 --seed-dice "2023 7331 1281 5921 1123" --id 91371727B23C6F5DAF`,
 		run:     runExplain,
 	},

@@ -140,3 +140,35 @@ func runLedgerDrawV2(l *publish.DirLedger, signers []publish.Signer, ann *publis
 	published(stdout, l, "published", d)
 	return nil
 }
+
+// explainV2 is explain for a v2 folder: per task for a premises, or per
+// rule and slot for an inspector and a visit.
+func explainV2(dir string, tf tableFlags, vf v2Flags, seed []byte, id, inspector string, warn, stdout io.Writer) error {
+	plan, set, err := loadDirV2(dir, tf, vf, warn)
+	if err != nil {
+		return err
+	}
+	res, err := random.DrawV2(context.Background(), plan, set, seed, random.Options{})
+	if err != nil {
+		return err
+	}
+	var text fmt.Stringer
+	if inspector != "" {
+		text, err = res.ExplainInspector(id, inspector)
+	} else {
+		text, err = res.Explain(id)
+	}
+	var le *random.LookupError
+	if errors.As(err, &le) {
+		flagName, file := "--id", res.Set.Premises.File()
+		if le.Kind == roster.KindInspectors {
+			flagName, file = "--inspector", res.Set.Inspectors.File()
+		}
+		return fmt.Errorf("%s %q: %v (%s)", flagName, le.ID, le.Err, file)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(stdout, text.String())
+	return err
+}

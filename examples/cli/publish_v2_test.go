@@ -280,3 +280,37 @@ func readViewV2(t *testing.T, name string) *random.ViewV2 {
 	require.NoError(t, err)
 	return v
 }
+
+func TestExplainSimulateV2CLI(t *testing.T) {
+	dir := v2Dir("dr2-county-c")
+	out := mustCLI(t, "explain", "--dir", dir, "--seed-dice", diceV2, "--id", "91451099MA5H8MLB99")
+	require.Contains(t, out, "task public-place (公共场所卫生): eligible in its only group (8 eligible, 0 overdue, quota 3)")
+	require.Contains(t, out, "the group's threshold is 114f052c68e9c77e")
+	out = mustCLI(t, "explain", "--dir", dir, "--seed-dice", diceV2, "--id", "124510994981015613", "--inspector", "WJ4510990005")
+	require.Contains(t, out, "rotation: history row JC202500388")
+	code, _, errs := cli(t, "explain", "--dir", dir, "--seed-dice", diceV2, "--id", "124510994981015613", "--inspector", "WJ4510990099")
+	require.Equal(t, 2, code)
+	require.Contains(t, errs, `--inspector "WJ4510990099"`)
+	require.Contains(t, errs, "inspectors.csv")
+
+	out = mustCLI(t, "simulate", "--dir", dir, "--runs", "40", "--top", "3")
+	require.Contains(t, out, "runs              40 (made-up seeds")
+	require.Contains(t, out, "tableware     0/0.00/0            1/1.00/1")
+	require.Contains(t, out, "radiation     1/1.00/1            0/0.00/0                1/1.00/1")
+	require.Contains(t, out, "largest pair probability")
+	require.Contains(t, out, "premises selected most often")
+	again := mustCLI(t, "simulate", "--dir", dir, "--runs", "40", "--top", "3")
+	require.Equal(t, out, again, "same plan, tables and runs: same simulation")
+	other := mustCLI(t, "simulate", "--dir", dir, "--runs", "40", "--top", "3", "--seed-base", "00ff")
+	require.NotEqual(t, out, other)
+	for _, bad := range [][]string{
+		{"simulate", "--dir", dir},
+		{"simulate", "--dir", dir, "--runs", "0"},
+		{"simulate", "--dir", dir, "--runs", "2000000"},
+		{"simulate", "--dir", dir, "--runs", "3", "--seed-base", "xyz"},
+		{"simulate", "--dir", vectorDir("dr1-county-7"), "--runs", "3"},
+	} {
+		code, _, _ := cli(t, bad...)
+		require.Equal(t, 2, code, "%v", bad)
+	}
+}
