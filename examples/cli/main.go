@@ -104,7 +104,7 @@ var commands = []command{
 	{
 		name:    "notice",
 		summary: "write the public notice (公示) of a ledger's draws and results as CSV, XLSX or HTML",
-		usage:   `--ledger LEDGER --dir DIR --out FILE [--format csv|xlsx|html] [--pub PREFIX.pub]... [--authority NAME] [--bundle-url URL] [--labels FILE] [--private]`,
+		usage:   `--ledger LEDGER --dir DIR --out FILE [--format csv|xlsx|html] [--pub PREFIX.pub]... [--authority NAME] [--bundle-url URL] [--labels FILE] [--private] [--blinding-key FILE] [--published]`,
 		example: `cli notice --ledger ledger --dir county --pub agency.pub --format html --out notice.html`,
 		run:     runNotice,
 	},
@@ -125,7 +125,7 @@ var commands = []command{
 	{
 		name:    "prove",
 		summary: "write one premises row and its inclusion proof, for the business's self-check",
-		usage:   `--dir DIR --id ID --row FILE --proof FILE`,
+		usage:   `--dir DIR --id ID --row FILE --proof FILE [--blinding-key FILE] [--published]`,
 		example: `cli prove --dir county --id 91371727HD841G735N --row row.json --proof proof.json`,
 		run:     runProve,
 	},

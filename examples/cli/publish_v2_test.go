@@ -314,3 +314,85 @@ func TestExplainSimulateV2CLI(t *testing.T) {
 		require.Equal(t, 2, code, "%v", bad)
 	}
 }
+
+// notice and selfcheck of a v2 ledger through the CLI (county c): the
+// notice names the plan's tasks and the unstaffed visits; a business's
+// self-check with its published row and proof.
+func TestNoticeSelfcheckV2(t *testing.T) {
+	x := newLedgerV2(t, v2Dir("dr2-county-c"), true)
+	x.announceAndDraw(t, "")
+	x.run(t, "amend", "--ledger", x.ledger, "--dir", x.dir, "--premises", "12451099498231630C",
+		"--out", "WJ4510990008", "--reason", "病假", "--at", "2026-03-04T09:00:00+08:00")
+	notice := filepath.Join(x.tmp, "notice.csv")
+	mustCLI(t, "notice", "--ledger", x.ledger, "--dir", x.dir, "--pub", x.prefix+".pub", "--out", notice)
+	b, err := os.ReadFile(notice)
+	require.NoError(t, err)
+	text := string(b)
+	require.Contains(t, text, "学校卫生、传染病防治、消毒产品与消毒管理,城关镇中心小学,12451099498203250Y")
+	require.Contains(t, text, "清溪县康美口腔诊所有限公司,91451099MA5MN2HC34,451099001,medical,随机抽取,待公示,,,未能组成检查组（缺少所需专业的检查人员）")
+	require.Contains(t, text, "换人后未能组成检查组")
+	require.Contains(t, text, "生活饮用水,清溪温泉度假酒店有限公司,91451099MA5020EJ1K")
+	require.Contains(t, text, "定向检查")
+	require.NotContains(t, text, "王建华", "no inspector names in the public notice")
+
+	prove := func(id string) (string, string) {
+		row, proof := filepath.Join(x.tmp, id+".row"), filepath.Join(x.tmp, id+".proof")
+		mustCLI(t, "prove", "--dir", x.dir, "--id", id, "--row", row, "--proof", proof, "--blinding-key", x.prefix+".blind")
+		return row, proof
+	}
+	check := func(id string) (int, string) {
+		row, proof := prove(id)
+		code, out, errs := cli(t, "selfcheck", "--ledger", x.ledger, "--row", row, "--proof", proof, "--pub", x.prefix+".pub")
+		require.NotEqual(t, 2, code, errs)
+		return code, out
+	}
+	code, out := check("91451099MA5H8MLB99") // 好运来: random for public-place at the threshold
+	require.Equal(t, 0, code, out)
+	require.Contains(t, out, "verdict: selected")
+	require.Contains(t, out, "task public-place: selected: selected (random), W 114f052c68e9c77e")
+	code, out = check("91451099MA5CM9HL1R") // 河口大酒店: cooling, W before the threshold
+	require.Equal(t, 0, code, out)
+	require.Contains(t, out, "verdict: not selected if")
+	require.Contains(t, out, "only if it was cooling")
+	code, out = check("92451099MA5LB00G6P") // 注销
+	require.Equal(t, 0, code, out)
+	require.Contains(t, out, "verdict: out of scope")
+
+	// A row changed by the business (or a forged one) is not in the roster.
+	row, proof := prove("12451099498203170B")
+	b, err = os.ReadFile(row)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(row, []byte(strings.Replace(string(b), `"risk":"B"`, `"risk":"A"`, 1)), 0o644))
+	code, out, _ = cli(t, "selfcheck", "--ledger", x.ledger, "--row", row, "--proof", proof, "--pub", x.prefix+".pub")
+	require.Equal(t, 1, code, out)
+	require.Contains(t, out, "not in the announced roster")
+}
+
+// The dishonest operator lowers a threshold in a v2 draw, signed with
+// the real key: the business whose random selection is now after it
+// hears WRONG; a third party's byte change fails the signatures of
+// selfcheck and history.
+func TestSelfcheckHistoryV2Forged(t *testing.T) {
+	x := newLedgerV2(t, v2Dir("dr2-county-c"), true)
+	x.announceAndDraw(t, "")
+	y := forgeDrawV2(t, x, func(body string) string {
+		return strings.Replace(body, `"threshold": "114f052c68e9c77e"`, `"threshold": "0000000000000001"`, 1)
+	})
+	row, proof := filepath.Join(x.tmp, "row.json"), filepath.Join(x.tmp, "proof.json")
+	mustCLI(t, "prove", "--dir", x.dir, "--id", "91451099MA5H8MLB99", "--row", row, "--proof", proof, "--blinding-key", x.prefix+".blind")
+	code, out, _ := cli(t, "selfcheck", "--ledger", y.ledger, "--row", row, "--proof", proof, "--pub", x.prefix+".pub")
+	require.Equal(t, 1, code, out)
+	require.Contains(t, out, "verdict: WRONG")
+	require.Contains(t, out, "after its group's threshold 0000000000000001")
+
+	f := filepath.Join(x.ledger, "000002-draw.note")
+	b, err := os.ReadFile(f)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(f, []byte(strings.Replace(string(b), `"eligible_inspectors": 14`, `"eligible_inspectors": 13`, 1)), 0o644))
+	code, _, _ = cli(t, "selfcheck", "--ledger", x.ledger, "--row", row, "--proof", proof, "--pub", x.prefix+".pub")
+	require.NotEqual(t, 0, code)
+	code, _, _ = cli(t, "history", "--ledger", x.ledger, "--pub", x.prefix+".pub", "--out", filepath.Join(x.tmp, "h.csv"))
+	require.NotEqual(t, 0, code)
+	_, err = os.Stat(filepath.Join(x.tmp, "h.csv"))
+	require.True(t, os.IsNotExist(err), "nothing written from a ledger that fails its signatures")
+}
