@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/doublerandom/doublerandom/examples/internal/samplecounty"
 	"github.com/doublerandom/doublerandom/publish"
 	"github.com/doublerandom/doublerandom/random"
 	"os"
@@ -395,4 +396,68 @@ func TestSelfcheckHistoryV2Forged(t *testing.T) {
 	require.NotEqual(t, 0, code)
 	_, err = os.Stat(filepath.Join(x.tmp, "h.csv"))
 	require.True(t, os.IsNotExist(err), "nothing written from a ledger that fails its signatures")
+}
+
+// The sample county of protocol v2 (samplecounty.GenerateV2) through the
+// whole path: announce (which creates the blinding key beside the signer
+// key: the plan has private attributes) -> draw -> amend -> results ->
+// verify OK; then history.
+func TestPublishV2SampleCounty(t *testing.T) {
+	files, err := samplecounty.GenerateV2(samplecounty.Config{Premises: 800})
+	require.NoError(t, err)
+	tmp := t.TempDir()
+	dir := filepath.Join(tmp, "county")
+	require.NoError(t, files.WriteDir(dir))
+	x := newLedgerV2(t, dir, false)
+	code, out, errs := cli(t, "announce", "--dir", dir, "--ledger", x.ledger, "--key", x.prefix+".key",
+		"--dice-ceremony", "2026-03-03T09:30:00+08:00, 县卫生健康局三楼会议室", "--at", "2026-03-02T10:00:00+08:00")
+	require.Equal(t, 0, code, errs)
+	require.Contains(t, out, "announced 000001-announcement.note")
+	require.Contains(t, errs, "created the blinding key "+x.prefix+".blind")
+	key, err := os.ReadFile(x.prefix + ".blind")
+	require.NoError(t, err)
+	require.Len(t, strings.TrimSpace(string(key)), 64)
+	require.NotEqual(t, strings.Repeat("0", 64), strings.TrimSpace(string(key)))
+	fi, err := os.Stat(x.prefix + ".blind")
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	ann, err := os.ReadFile(filepath.Join(x.ledger, "000001-announcement.note"))
+	require.NoError(t, err)
+	require.NotContains(t, string(ann), strings.TrimSpace(string(key)), "the blinding key is never published")
+
+	view := filepath.Join(x.tmp, "view.json")
+	x.run(t, "draw", "--dir", dir, "--ledger", x.ledger, "--seed-dice", diceV2, "--view", view, "--at", "2026-03-03T09:35:00+08:00")
+	v := readViewV2(t, view)
+	require.NotEmpty(t, v.Visits)
+	var staffed []random.ViewVisit
+	for _, vis := range v.Visits {
+		if vis.Team != nil {
+			staffed = append(staffed, vis)
+		}
+	}
+	require.GreaterOrEqual(t, len(staffed), 2)
+	first, second := staffed[0], staffed[1]
+	out = x.run(t, "amend", "--ledger", x.ledger, "--dir", dir, "--premises", first.ID, "--out", first.Team[0].ID,
+		"--reason", "病假", "--at", "2026-03-04T09:00:00+08:00")
+	require.Contains(t, out, first.ID+": "+first.Team[0].ID+" out, ")
+	var ids []string
+	for _, m := range second.Team {
+		ids = append(ids, m.ID)
+	}
+	results := filepath.Join(x.tmp, "results.csv")
+	require.NoError(t, os.WriteFile(results, []byte("premises,outcome,date,inspectors\n"+
+		second.ID+",no_issue,2026-03-05,"+strings.Join(ids, ";")+"\n"), 0o644))
+	x.run(t, "results", "--ledger", x.ledger, "--file", results, "--at", "2026-03-06T10:00:00+08:00")
+	code, out, errs = x.verify(t)
+	require.Equal(t, 0, code, "%s\n%s", out, errs)
+	require.Contains(t, out, "replayed: identical, 1 substitutions, 1 outcomes")
+
+	// Without the blinding key the tables do not give the announced roots.
+	code, out, _ = cli(t, "verify", "--ledger", x.ledger, "--dir", dir, "--pub", x.prefix+".pub", "--at", "2026-03-20T10:00:00+08:00")
+	require.Equal(t, 1, code, out)
+	require.Contains(t, out, "000001-announcement.note: roots.")
+
+	hist := filepath.Join(x.tmp, "history.csv")
+	out = mustCLI(t, "history", "--ledger", x.ledger, "--base", filepath.Join(dir, "history.csv"), "--pub", x.prefix+".pub", "--out", hist)
+	require.Contains(t, out, "(1 with results)")
 }
