@@ -191,7 +191,10 @@ func Redraw(l Ledger, signers []Signer, draw Digest, reason string, at time.Time
 // light). It replays the draw over set, applies the substitutions of
 // earlier amendments of the draw and then subs, in order, with
 // [random.Result.Substitute], and records each replacement and the team
-// after it. It returns the replacements of subs.
+// after it. It returns the replacements of subs. For a draw of protocol
+// v2 the replacements are those of [random.ResultV2.Substitute]
+// (lifecycle_v2.go): when nobody qualifies, In is "" and the team is
+// empty (the visit became unstaffed).
 func Substitute(ctx context.Context, l Ledger, signers []Signer, draw Digest, set *roster.Set, subs []random.Substitution, at time.Time) ([]random.Replacement, Digest, error) {
 	if len(subs) == 0 {
 		return nil, Digest{}, errors.New("publish: Substitute: no substitution")

@@ -222,6 +222,10 @@ const maxViewMismatches = 20
 //   - results: outcome codes and texts against opt.Outcomes, inspectors
 //     known to the tables.
 //
+// Draws of protocol v2 are replayed with [random.DrawV2] and compared
+// with [CompareViewsV2], their substitutions with
+// [random.ResultV2.Substitute] (verify_v2.go).
+//
 // It reports as warnings (not failures): results published after
 // [ResultsDue], selected premises with no outcome yet, every redraw,
 // seeds that cannot be verified, and tables not given. The error is
