@@ -217,3 +217,35 @@ func TestHistoryRowsV2(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, HistoryRows(r))
 }
+
+// A v2 draw voided by a redraw amendment, announced and drawn again:
+// the new announcement answers the redraw and Verify replays both draws.
+func TestRedrawV2(t *testing.T) {
+	f := newFixtureV2(t)
+	red, err := Redraw(f.l, f.signers, f.draw, "骰子读数记录有误", time.Date(2026, 3, 3, 3, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	dice := random.DiceSource{Ceremony: random.Ceremony{When: "2026-03-05T09:30:00+08:00", Where: "会议室"}}
+	ann, err := AnnounceV2(f.l, f.signers, f.plan, f.set, []random.SeedPromise{dice.Promise()}, time.Date(2026, 3, 4, 2, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	r, err := ReadRecord(f.l)
+	require.NoError(t, err)
+	a, _ := r.Lookup(ann)
+	require.NotNil(t, a.Announcement.Redraw)
+	require.Equal(t, red, *a.Announcement.Redraw)
+	dice.Digits = "11112222333344445555"
+	ev, err := dice.Evidence()
+	require.NoError(t, err)
+	_, _, err = PublishDrawV2(context.Background(), f.l, f.signers, ann, f.set, []random.SeedEvidence{ev}, time.Date(2026, 3, 5, 1, 35, 0, 0, time.UTC))
+	require.NoError(t, err)
+	rep, err := Verify(f.l, f.set, f.vs, Options{})
+	require.NoError(t, err)
+	require.True(t, rep.OK(), rep.String())
+	require.Len(t, rep.Draws, 2)
+	require.True(t, rep.Draws[0].Replayed && rep.Draws[1].Replayed)
+	require.NotEmpty(t, rep.Draws[0].VoidedBy)
+	require.Len(t, rep.Redraws, 1)
+	// Amendments of the voided draw are refused.
+	_, _, err = Substitute(context.Background(), f.l, f.signers, f.draw, f.set,
+		[]random.Substitution{{Premises: "12451099498231630C", Out: "WJ4510990002", Reason: "病假"}}, time.Date(2026, 3, 6, 1, 0, 0, 0, time.UTC))
+	require.ErrorIs(t, err, ErrReference)
+}
