@@ -4,6 +4,7 @@ import (
 	"github.com/doublerandom/doublerandom/examples/internal/samplecounty"
 	"github.com/doublerandom/doublerandom/publish"
 	"github.com/doublerandom/doublerandom/random"
+	"github.com/doublerandom/doublerandom/roster"
 	"os"
 	"path/filepath"
 	"strings"
@@ -460,4 +461,31 @@ func TestPublishV2SampleCounty(t *testing.T) {
 	hist := filepath.Join(x.tmp, "history.csv")
 	out = mustCLI(t, "history", "--ledger", x.ledger, "--base", filepath.Join(dir, "history.csv"), "--pub", x.prefix+".pub", "--out", hist)
 	require.Contains(t, out, "(1 with results)")
+}
+
+// verify --published: the tables in published form (private values as
+// their digests D) replay the draw without the blinding key.
+func TestVerifyV2PublishedTables(t *testing.T) {
+	x := newLedgerV2(t, v2Dir("dr2-county-c"), true)
+	x.announceAndDraw(t, "")
+	plan, set, err := loadDirV2(x.dir, tableFlags{}, v2Flags{blindingKey: x.prefix + ".blind"}, nil)
+	require.NoError(t, err)
+	pub, err := set.PublishedV2(plan.Private)
+	require.NoError(t, err)
+	dir := filepath.Join(x.tmp, "published")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	b, err := os.ReadFile(filepath.Join(x.dir, "plan.json"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "plan.json"), b, 0o644))
+	for _, k := range roster.Kinds {
+		var buf strings.Builder
+		require.NoError(t, roster.WriteCSV(&buf, pub.Table(k)))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, k.String()+".csv"), []byte(buf.String()), 0o644))
+	}
+	insp, err := os.ReadFile(filepath.Join(dir, "inspectors.csv"))
+	require.NoError(t, err)
+	require.NotContains(t, string(insp), "王建华", "names are private")
+	code, out, errs := cli(t, "verify", "--ledger", x.ledger, "--dir", dir, "--published", "--pub", x.prefix+".pub", "--at", "2026-03-20T10:00:00+08:00")
+	require.Equal(t, 0, code, "%s\n%s", out, errs)
+	require.Contains(t, out, "replayed: identical")
 }
