@@ -20,7 +20,7 @@ import (
 // the ledger folder (created when it does not exist, named after the
 // signing key unless --name says otherwise), with the seed sources
 // given: a dice ceremony, commitments, a drand round, in that order.
-func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) (retErr error) {
 	dir := fs.String("dir", "", "folder with plan.json and the tables")
 	var wf writerFlags
 	wf.define(fs, "ledger folder (created if it does not exist)", "publication time")
@@ -84,11 +84,22 @@ func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 			return err
 		}
 	}
+	_, statErr := os.Stat(wf.ledger)
+	created := errors.Is(statErr, os.ErrNotExist)
 	l, signers, when, err := wf.open(true, *name)
 	if err != nil {
 		return err
 	}
 	defer l.Close()
+	// A ledger this command created holds nothing yet: when the library
+	// refuses the announcement (a beacon round already past, say), it is
+	// removed again, so that a refused command leaves nothing behind.
+	defer func() {
+		if created && retErr != nil {
+			l.Close()
+			os.RemoveAll(wf.ledger)
+		}
+	}()
 	var d publish.Digest
 	if tb.planV2 != nil {
 		d, err = publish.AnnounceV2(l, signers, tb.planV2, tb.set, promises, when)
