@@ -82,6 +82,9 @@ type DrawBody struct {
 	Evidence     []random.SeedEvidence `json:"evidence"`
 	Seed         random.HexBytes       `json:"seed"`
 	View         *random.View          `json:"view"`
+	// ViewV2 is the view of a draw of protocol v2, View then being nil
+	// (documents_v2.go).
+	ViewV2 *random.ViewV2 `json:"-"`
 }
 
 // UnmarshalJSON reads the body strictly, the view with [random.ParseView].
@@ -98,6 +101,13 @@ func (b *DrawBody) UnmarshalJSON(data []byte) error {
 	}
 	if w.View == nil {
 		return fmt.Errorf("no view")
+	}
+	if v2, ok, err := viewV2Of(w.View); ok { // protocol v2: documents_v2.go
+		if err != nil {
+			return err
+		}
+		*b = DrawBody{Announcement: w.Announcement, DrawnAt: w.DrawnAt, Evidence: w.Evidence, Seed: w.Seed, ViewV2: v2}
+		return nil
 	}
 	v, err := random.ParseView(w.View)
 	if err != nil {

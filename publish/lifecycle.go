@@ -73,7 +73,11 @@ func checkTables(ann *RecordDoc, set *roster.Set) error {
 		return errors.New("publish: no tables")
 	}
 	a := ann.Announcement
-	got, gotN := set.Roots(), set.Counts()
+	got, err := announcedRoots(ann, set) // v1 or v2 roots: documents_v2.go
+	if err != nil {
+		return err
+	}
+	gotN := set.Counts()
 	for _, c := range []struct {
 		name      string
 		want, got roster.Hash
@@ -250,7 +254,10 @@ func Redraw(l Ledger, signers []Signer, draw Digest, reason string, at time.Time
 // light). It replays the draw over set, applies the substitutions of
 // earlier amendments of the draw and then subs, in order, with
 // [random.Result.Substitute], and records each replacement and the team
-// after it. It returns the replacements of subs.
+// after it. It returns the replacements of subs. For a draw of protocol
+// v2 the replacements are those of [random.ResultV2.Substitute]
+// (lifecycle_v2.go): when nobody qualifies, In is "" and the team is
+// empty (the visit became unstaffed).
 func Substitute(ctx context.Context, l Ledger, signers []Signer, draw Digest, set *roster.Set, subs []random.Substitution, at time.Time) ([]random.Replacement, Digest, error) {
 	if len(subs) == 0 {
 		return nil, Digest{}, errors.New("publish: Substitute: no substitution")
@@ -260,6 +267,14 @@ func Substitute(ctx context.Context, l Ledger, signers []Signer, draw Digest, se
 		e, err := r.liveDraw(&RecordDoc{File: "amendment"}, draw)
 		if err != nil {
 			return nil, err
+		}
+		if e.Draw.ViewV2 != nil { // protocol v2: lifecycle_v2.go
+			m, reps, err := substituteV2(ctx, r, e, set, subs, at)
+			out = out[:0]
+			for _, rep := range reps {
+				out = append(out, rep.Replacement)
+			}
+			return m, err
 		}
 		res, err := replay(ctx, r, e, set)
 		if err != nil {

@@ -279,6 +279,10 @@ func BuildNotice(l Ledger, set *roster.Set, opt NoticeOptions) (*Notice, error) 
 		return ""
 	}
 	for _, d := range draws {
+		if d.Draw.ViewV2 != nil { // protocol v2: notice_v2.go
+			n.Draws = append(n.Draws, n.drawV2(r, d, set, opt, premisesName))
+			continue
+		}
 		ann := r.byDigest[d.Draw.Announcement]
 		plan := ann.plan
 		nd := NoticeDraw{
@@ -293,54 +297,16 @@ func BuildNotice(l Ledger, set *roster.Set, opt NoticeOptions) (*Notice, error) 
 			nd.Plan = plan.ID
 		}
 		for _, s := range d.Draw.View.Selected {
-			if s.Unstaffed != "" {
-				nd.Unstaffed++
-			}
-			row := []string{strconv.Itoa(len(n.Rows) + 1), taskOf(plan, s, opt.Labels), premisesName(s.ID), s.ID,
-				stratumValue(plan, s, set, roster.AttrRegion, opt.Labels), stratumValue(plan, s, set, roster.AttrCategory, opt.Labels),
-				noticeMarks[s.Mark]}
-			x, doc := r.Result(d.Digest, s.ID)
-			if opt.Private {
-				went := ""
-				if x != nil {
-					went = inspectorNames(set, x.Inspectors)
-				}
-				row = append(row, inspectorNames(set, r.Team(d.Digest, s.ID)), went)
-			}
 			var notes []string
 			if s.Unstaffed != "" {
+				nd.Unstaffed++
 				notes = append(notes, "未能组成检查组（"+unstaffedZh(s.Unstaffed)+"）")
 			}
-			if x == nil {
-				row = append(row, "待公示", "", "")
-			} else {
-				nd.Results++
-				row = append(row, x.ZhText(), x.Inspected.String(), LocalDate(doc.Results.Published.Time).String())
-				if x.Note != "" {
-					notes = append(notes, x.Note)
-				}
-			}
-			row = append(row, strings.Join(notes, "；"))
-			if x == nil {
-				row = append(row, "", "", "")
-			} else {
-				typ := ""
-				if t, ok := LookupInspectionType(x.InspectionType); ok {
-					typ = t.Zh
-				}
-				row = append(row, typ, x.Authority, FollowUpZh(x.FollowUp))
-			}
-			n.Rows = append(n.Rows, row)
+			n.addRow(r, d, &nd, set, opt, []string{taskOf(plan, s, opt.Labels), premisesName(s.ID), s.ID,
+				stratumValue(plan, s, set, roster.AttrRegion, opt.Labels), stratumValue(plan, s, set, roster.AttrCategory, opt.Labels),
+				noticeMarks[s.Mark]}, notes)
 		}
-		for _, sr := range r.subs[d.Digest] {
-			s := NoticeSubstitution{Doc: sr.doc.File, Published: sr.doc.Amendment.Published.Time,
-				Premises: sr.item.Premises, PremisesName: premisesName(sr.item.Premises),
-				Reason: sr.item.Reason, Conflict: sr.item.Conflict, Short: sr.item.In == ""}
-			if opt.Private {
-				s.Out, s.In = sr.item.Out, sr.item.In
-			}
-			nd.Substitutions = append(nd.Substitutions, s)
-		}
+		nd.Substitutions = noticeSubstitutions(r, d, opt, premisesName)
 		n.Draws = append(n.Draws, nd)
 	}
 	if opt.Draw.IsZero() {
@@ -352,7 +318,7 @@ func BuildNotice(l Ledger, set *roster.Set, opt NoticeOptions) (*Notice, error) 
 			if v == nil {
 				continue
 			}
-			nv := NoticeVoided{DrawFile: e.File, Draw: e.Digest, Plan: r.byDigest[e.Draw.Announcement].plan.Name,
+			nv := NoticeVoided{DrawFile: e.File, Draw: e.Digest, Plan: r.byDigest[e.Draw.Announcement].PlanName(),
 				Drawn: e.Draw.DrawnAt.Time, RedrawFile: v.File, Reason: v.Amendment.Reason, Published: v.Amendment.Published.Time}
 			if a := r.AnsweredBy(v.Digest); a != nil {
 				nv.AnsweredBy = a.File
@@ -362,6 +328,58 @@ func BuildNotice(l Ledger, set *roster.Set, opt NoticeOptions) (*Notice, error) 
 		n.Withdrawn = noticeWithdrawals(r)
 	}
 	return n, nil
+}
+
+// addRow adds the notice row of one selected premises of draw d: the
+// number, the cells given (task, name, id, region, category, how
+// selected), the team and who went (private notices), the result, its
+// dates, the notes and the result's further fields.
+func (n *Notice) addRow(r *Record, d *RecordDoc, nd *NoticeDraw, set *roster.Set, opt NoticeOptions, cells []string, notes []string) {
+	id := cells[2]
+	row := append([]string{strconv.Itoa(len(n.Rows) + 1)}, cells...)
+	x, doc := r.Result(d.Digest, id)
+	if opt.Private {
+		went := ""
+		if x != nil {
+			went = inspectorNames(set, x.Inspectors)
+		}
+		row = append(row, inspectorNames(set, r.Team(d.Digest, id)), went)
+	}
+	if x == nil {
+		row = append(row, "待公示", "", "")
+	} else {
+		nd.Results++
+		row = append(row, x.ZhText(), x.Inspected.String(), LocalDate(doc.Results.Published.Time).String())
+		if x.Note != "" {
+			notes = append(notes, x.Note)
+		}
+	}
+	row = append(row, strings.Join(notes, "；"))
+	if x == nil {
+		row = append(row, "", "", "")
+	} else {
+		typ := ""
+		if t, ok := LookupInspectionType(x.InspectionType); ok {
+			typ = t.Zh
+		}
+		row = append(row, typ, x.Authority, FollowUpZh(x.FollowUp))
+	}
+	n.Rows = append(n.Rows, row)
+}
+
+// noticeSubstitutions lists the substitutions of a draw for the notice.
+func noticeSubstitutions(r *Record, d *RecordDoc, opt NoticeOptions, premisesName func(string) string) []NoticeSubstitution {
+	var out []NoticeSubstitution
+	for _, sr := range r.subs[d.Digest] {
+		s := NoticeSubstitution{Doc: sr.doc.File, Published: sr.doc.Amendment.Published.Time,
+			Premises: sr.item.Premises, PremisesName: premisesName(sr.item.Premises),
+			Reason: sr.item.Reason, Conflict: sr.item.Conflict, Short: sr.item.In == ""}
+		if opt.Private {
+			s.Out, s.In = sr.item.Out, sr.item.In
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // truncateKey shows the start of a key, never a whole signer key.
@@ -400,11 +418,9 @@ func noticeWithdrawals(r *Record) []NoticeWithdrawn { return nil }
 
 // noticeTasks returns the tasks of a draw with their counts.
 //
-// HOOK(v2 tasks): a plan of protocol v1 has no tasks, so each stratum is
-// one, named by the labels of its values. When random.Plan gains the
-// tasks of protocol v2, return one NoticeTask per task of the plan, in
-// plan order: its name (the plan's task name, else the "task" label of
-// its id, else the id) and the number of visits that include it.
+// A plan of protocol v1 has no tasks, so each stratum is one, named by
+// the labels of its values. A plan of protocol v2 lists its tasks: see
+// [Notice.drawV2] (notice_v2.go).
 func noticeTasks(plan *random.Plan, v *random.View, labels *Labels) []NoticeTask {
 	var out []NoticeTask
 	index := map[string]int{}
@@ -443,10 +459,8 @@ func stratumName(plan *random.Plan, values []string, labels *Labels) string {
 }
 
 // taskOf returns the task column of a selected premises: the plan's
-// name for a plan of protocol v1.
-//
-// HOOK(v2 tasks): for a plan with tasks, return the names of the visit's
-// tasks (as noticeTasks names them) joined with "、".
+// name for a plan of protocol v1 (a v2 visit lists its tasks' names:
+// notice_v2.go).
 func taskOf(plan *random.Plan, s random.ViewSelection, labels *Labels) string {
 	if plan.Name != "" {
 		return plan.Name

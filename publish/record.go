@@ -73,7 +73,8 @@ type RecordDoc struct {
 	Results      *ResultsBody
 	Withdrawal   *WithdrawalBody
 
-	plan *random.Plan // an announcement's plan
+	plan   *random.Plan   // an announcement's plan
+	planV2 *random.PlanV2 // an announcement's plan of protocol v2 (record_v2.go)
 }
 
 // Plan returns the parsed plan of an announcement (nil for other kinds).
@@ -427,18 +428,9 @@ func (r *Record) addAnnouncement(e *RecordDoc, a *AnnouncementBody) (func(), err
 	if !utf8.ValidString(a.Plan) {
 		return nil, r.fail(e, "plan", "", fmt.Errorf("%w: not valid UTF-8", ErrMalformed))
 	}
-	plan, err := random.ParsePlan([]byte(a.Plan))
+	plan, planV2, err := r.announcedPlan(e, a) // by the plan's protocol: record_v2.go
 	if err != nil {
-		return nil, r.fail(e, "plan", "", err)
-	}
-	if plan.Digest() != a.PlanDigest {
-		return nil, r.mismatch(e, "plan_digest", plan.Digest().String(), a.PlanDigest.String())
-	}
-	if plan.ID != a.PlanID {
-		return nil, r.mismatch(e, "plan_id", plan.ID, a.PlanID)
-	}
-	if in := a.Roots.Inputs(a.PlanDigest); in != a.Inputs {
-		return nil, r.mismatch(e, "inputs", in.String(), a.Inputs.String())
+		return nil, err
 	}
 	if len(a.Seed) == 0 {
 		return nil, r.fail(e, "seed", "", fmt.Errorf("%w: no seed source", ErrRecord))
@@ -477,7 +469,7 @@ func (r *Record) addAnnouncement(e *RecordDoc, a *AnnouncementBody) (func(), err
 		answers = r.pending[0]
 	}
 	return func() {
-		e.plan = plan
+		e.plan, e.planV2 = plan, planV2
 		r.open = e
 		for _, k := range SeedEventOf(a.Seed).Keys {
 			r.events[k] = e
@@ -529,6 +521,9 @@ func (r *Record) addDraw(e *RecordDoc, d *DrawBody) (func(), error) {
 	}
 	if !bytes.Equal(seed, d.Seed) {
 		return nil, r.mismatch(e, "seed", random.HexBytes(seed).String(), d.Seed.String())
+	}
+	if d.ViewV2 != nil || ann.planV2 != nil { // protocol v2: record_v2.go
+		return r.addDrawV2(e, d, ann, seed)
 	}
 	v := d.View
 	switch {
@@ -670,6 +665,7 @@ func (r *Record) addAmendment(e *RecordDoc, m *AmendmentBody) (func(), error) {
 		if s.In != "" {
 			want = append(want, s.In)
 		}
+		want = substitutionTeamV2(draw, &m.Substitutions[i], want) // record_v2.go
 		got := slices.Clone(s.Team)
 		slices.Sort(want)
 		slices.Sort(got)
@@ -706,8 +702,8 @@ func (r *Record) addResults(e *RecordDoc, b *ResultsBody) (func(), error) {
 		return nil, r.fail(e, "results", "", fmt.Errorf("%w: no results", ErrRecord))
 	}
 	selected := map[string]bool{}
-	for _, s := range draw.Draw.View.Selected {
-		selected[s.ID] = true
+	for _, id := range draw.Draw.SelectedIDs() {
+		selected[id] = true
 	}
 	day := LocalDate(b.Published.Time)
 	drawDay := LocalDate(draw.Draw.DrawnAt.Time)

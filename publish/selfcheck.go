@@ -76,6 +76,9 @@ type SelfCheckResult struct {
 	// SignaturesChecked is false when no verifier was given: the
 	// answer then rests on a ledger nobody authenticated.
 	SignaturesChecked bool
+	// Tasks holds, for a draw of protocol v2, one entry per task whose
+	// match holds for the row (selfcheck_v2.go).
+	Tasks []SelfCheckTask
 }
 
 // SelfCheck lets a business owner check, with only the ledger, their own
@@ -122,6 +125,9 @@ func SelfCheck(l Ledger, verifiers []note.Verifier, row roster.Row, proof roster
 		if _, err := opt.Policy.Open(e.Signed, verifiers...); err != nil {
 			return nil, fmt.Errorf("publish: SelfCheck: %s: %w", e.File, err)
 		}
+	}
+	if d.Draw.ViewV2 != nil { // protocol v2: selfcheck_v2.go
+		return selfCheckV2(ann, d, row, proof, &SelfCheckResult{Premises: row.ID, Draw: d.File, SignaturesChecked: len(verifiers) > 0})
 	}
 	v := d.Draw.View
 	plan := ann.plan

@@ -56,8 +56,7 @@ func TablesByRoots(sets ...*roster.Set) TableSource {
 // attributes the plan keeps private (protocol v2 §1), and this is where
 // they are taken into account.
 func tableRoots(ann *RecordDoc, set *roster.Set) (roster.Roots, error) {
-	_ = ann
-	return set.Roots(), nil
+	return announcedRoots(ann, set) // v1 or v2: documents_v2.go
 }
 
 // tablesOf asks the source for the tables of an announcement and checks

@@ -265,6 +265,10 @@ const maxViewMismatches = 20
 //   - results: outcome codes and texts against opt.Outcomes, inspectors
 //     known to the tables.
 //
+// Draws of protocol v2 are replayed with [random.DrawV2] and compared
+// with [CompareViewsV2], their substitutions with
+// [random.ResultV2.Substitute] (verify_v2.go).
+//
 // It lists every announcement with its fate (Report.Fates: drawn,
 // withdrawn, redrawn, open), and reports as warnings (not failures):
 // withdrawals at or after their seed event ("re-roll"), and of
@@ -525,6 +529,10 @@ func orNobody(id string) string {
 }
 
 func (v *verifier) draw(r *Record, e *RecordDoc, set *roster.Set) {
+	if e.Draw.ViewV2 != nil { // protocol v2: verify_v2.go
+		v.drawV2(r, e, set, set != nil)
+		return
+	}
 	ann := r.byDigest[e.Draw.Announcement]
 	dr := DrawReport{Doc: e.File, Seq: e.Seq, Digest: e.Digest, Announcement: ann.File,
 		PlanID: ann.Announcement.PlanID, Selected: len(e.Draw.View.Selected), Substitutions: len(r.subs[e.Digest]),
@@ -605,7 +613,8 @@ func (v *verifier) compareSubstitutions(r *Record, e *RecordDoc, res *random.Res
 
 // results checks the outcomes of a draw and its deadlines.
 func (v *verifier) results(r *Record, e *RecordDoc, set *roster.Set, dr *DrawReport) {
-	for _, s := range e.Draw.View.Selected {
+	for _, id := range e.Draw.SelectedIDs() {
+		s := struct{ ID string }{id}
 		x := r.results[e.Digest][s.ID]
 		if x == nil {
 			if dr.VoidedBy == "" {

@@ -8,8 +8,12 @@ import "fmt"
 // premises that match no team rule, and premises with fewer eligible
 // inspectors than their team needs (counted, with the first few ids).
 // It is empty exactly when OK is true. The lines are what an
-// announcement records when it is published despite them.
+// announcement records when it is published despite them. A nil
+// report has none.
 func (rep *PreflightReport) Problems() []string {
+	if rep == nil {
+		return nil
+	}
 	var out []string
 	for _, si := range rep.NoQuotaRule {
 		st := &rep.Strata[si]

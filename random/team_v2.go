@@ -145,6 +145,15 @@ func (r *ResultV2) EligibleV2(premises int) []Candidate {
 	return r.eligibleFrom(r.Set.Inspectors.Rows(), nil, premises)
 }
 
+// allEligible returns all of E(v) of a visit: its kept candidates when
+// they are all of it, else E(v) computed again.
+func (r *ResultV2) allEligible(v *Visit) []Candidate {
+	if len(v.Eligible) == v.EligibleCount {
+		return v.Eligible
+	}
+	return r.EligibleV2(v.Premises)
+}
+
 // eligibleFrom returns E(v) of the premises row among the inspectors
 // (rows of the inspectors table at the positions idx, or all of them
 // when idx is nil), in ascending (Q, id) order.

@@ -24,6 +24,8 @@ func runAmend(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	conflict := fs.Bool("conflict", false, "the inspector leaves for a conflict of interest (回避), declared by the amendment")
 	redraw := fs.Bool("redraw", false, "void the draw instead; a new announcement and draw follow")
 	drawFlag := fs.String("draw", "", "digest of the draw to amend (default: the last draw not voided)")
+	var vf v2Flags
+	defineBlinding(fs, &vf)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -54,18 +56,20 @@ func runAmend(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "the next announcement answers this redraw")
 		return nil
 	}
-	_, set, err := loadDir(*dir, tableFlags{})
+	tb, err := loadTables(*dir, tableFlags{}, vf, wf.key, false, stderrFor(fs)) // v1 or v2: publish_v2.go
 	if err != nil {
 		return err
 	}
-	reps, d, err := publish.Substitute(context.Background(), l, signers, draw, set,
+	reps, d, err := publish.Substitute(context.Background(), l, signers, draw, tb.set,
 		[]random.Substitution{{Premises: *premises, Out: *out, Reason: *reason, Conflict: *conflict}}, when)
 	if err != nil {
 		return fmt.Errorf("--premises %q --out %q: %w", *premises, *out, err)
 	}
 	for _, r := range reps {
 		in := r.In
-		if in == "" {
+		if in == "" && len(r.Team) == 0 {
+			in = "nobody (no eligible inspector left: the visit is now unstaffed)"
+		} else if in == "" {
 			in = "nobody (no eligible inspector left; the team is short)"
 		}
 		fmt.Fprintf(stdout, "%s: %s out, %s in; team %s\n", r.Premises, r.Out, in, strings.Join(r.Team, " "))

@@ -20,7 +20,7 @@ import (
 // the ledger folder (created when it does not exist, named after the
 // signing key unless --name says otherwise), with the seed sources
 // given: a dice ceremony, commitments, a drand round, in that order.
-func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) (retErr error) {
 	dir := fs.String("dir", "", "folder with plan.json and the tables")
 	var wf writerFlags
 	wf.define(fs, "ledger folder (created if it does not exist)", "publication time")
@@ -30,7 +30,9 @@ func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	chain := fs.String("beacon-chain", "quicknet", "drand chain of --beacon: quicknet or mainnet")
 	fs.Var(&commits, "commit", "commit-reveal participant NAME=HEX (the commitment), repeatable")
 	name := fs.String("name", "", "ledger name when creating the ledger (default: the signer key's name)")
-	accept := fs.Bool("accept-problems", false, "publish despite pre-flight problems; the announcement records them")
+	accept := fs.Bool("accept-problems", false, "publish despite pre-flight problems; the announcement records them (v1 plans; a v2 plan is checked with simulate)")
+	var vf v2Flags
+	defineBlinding(fs, &vf)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -72,20 +74,38 @@ func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if len(promises) == 0 {
 		return usagef("give a seed source: --dice-ceremony, --commit or --beacon")
 	}
-	plan, set, err := loadDir(*dir, tableFlags{})
+	tb, err := loadTables(*dir, tableFlags{}, vf, wf.key, true, stderrFor(fs)) // v1 or v2: publish_v2.go
 	if err != nil {
 		return err
 	}
-	pre, err := preflightAnnounce(*dir, plan, set, promises, *accept)
-	if err != nil {
-		return err
+	var pre *random.PreflightReport
+	if tb.plan != nil {
+		if pre, err = preflightAnnounce(*dir, tb.plan, tb.set, promises, *accept); err != nil {
+			return err
+		}
 	}
+	_, statErr := os.Stat(wf.ledger)
+	created := errors.Is(statErr, os.ErrNotExist)
 	l, signers, when, err := wf.open(true, *name)
 	if err != nil {
 		return err
 	}
 	defer l.Close()
-	d, err := publish.AnnounceWith(l, signers, plan, set, promises, when, publish.AnnounceOptions{Preflight: true, AcceptProblems: *accept, Report: pre})
+	// A ledger this command created holds nothing yet: when the library
+	// refuses the announcement (a beacon round already past, say), it is
+	// removed again, so that a refused command leaves nothing behind.
+	defer func() {
+		if created && retErr != nil {
+			l.Close()
+			os.RemoveAll(wf.ledger)
+		}
+	}()
+	var d publish.Digest
+	if tb.planV2 != nil {
+		d, err = publish.AnnounceV2(l, signers, tb.planV2, tb.set, promises, when)
+	} else {
+		d, err = publish.AnnounceWith(l, signers, tb.plan, tb.set, promises, when, publish.AnnounceOptions{Preflight: true, AcceptProblems: *accept, Report: pre})
+	}
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		if sf.hex != "" {
 			return usagef("--seed-hex cannot be used with --ledger: the seed comes from the announced sources")
 		}
-		return runLedgerDraw(&lf, *dir, tf, sf.dice, *viewFile, stdout)
+		return runLedgerDraw(&lf, *dir, tf, vf, sf.dice, *viewFile, stdout)
 	}
 	if lf.used() {
 		return usagef("--key, --witness-key, --reveal, --beacon-json and --at need --ledger")
@@ -106,7 +106,7 @@ func (f *ledgerDrawFlags) used() bool {
 // runLedgerDraw draws for the ledger's announcement that has no draw
 // yet, with evidence for each announced seed source, and publishes the
 // draw record. The ledger refuses a second draw for one announcement.
-func runLedgerDraw(f *ledgerDrawFlags, dir string, tf tableFlags, dice, viewFile string, stdout io.Writer) error {
+func runLedgerDraw(f *ledgerDrawFlags, dir string, tf tableFlags, vf v2Flags, dice, viewFile string, stdout io.Writer) error {
 	if f.key == "" {
 		return usagef("--key is required with --ledger")
 	}
@@ -116,10 +116,11 @@ func runLedgerDraw(f *ledgerDrawFlags, dir string, tf tableFlags, dice, viewFile
 			return err
 		}
 	}
-	_, set, err := loadDir(dir, tf)
+	tb, err := loadTables(dir, tf, vf, f.key, false, tf.stderr) // v1 or v2: publish_v2.go
 	if err != nil {
 		return err
 	}
+	set := tb.set
 	l, signers, when, rec, err := f.openRecord()
 	if err != nil {
 		return err
@@ -176,6 +177,9 @@ func runLedgerDraw(f *ledgerDrawFlags, dir string, tf tableFlags, dice, viewFile
 		default:
 			return fmt.Errorf("%s: seed source %d (%s) is not supported by this tool", ann.File, i+1, p.Kind)
 		}
+	}
+	if ann.PlanV2() != nil {
+		return runLedgerDrawV2(l, signers, ann, set, evidence, when, viewFile, stdout)
 	}
 	res, d, err := publish.PublishDraw(context.Background(), l, signers, ann.Digest, set, evidence, when)
 	if err != nil {

@@ -23,6 +23,8 @@ func runExplain(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	inspector := fs.String("inspector", "", "an inspector id: explain their eligibility for the premises")
 	var tf tableFlags
 	tf.define(fs)
+	var vf v2Flags
+	vf.define(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -32,6 +34,13 @@ func runExplain(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	seed, err := sf.seed()
 	if err != nil {
 		return err
+	}
+	if proto, err := folderProtocol(*dir); err != nil {
+		return err
+	} else if proto == random.ProtocolV2 {
+		return explainV2(*dir, tf, vf, seed, *id, *inspector, stderrFor(fs), stdout) // publish_v2.go
+	} else if vf.used() {
+		return usagef("--blinding-key and --published apply to v2 plans")
 	}
 	plan, set, err := loadDir(*dir, tf)
 	if err != nil {

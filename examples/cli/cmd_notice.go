@@ -28,6 +28,8 @@ func runNotice(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	bundleURL := fs.String("bundle-url", "", "where the public bundle is published, shown in the section 如何核验")
 	labelsFile := fs.String("labels", "", "labels table (CSV kind,code,label) naming region codes, categories and tasks")
 	private := fs.Bool("private", false, "include the inspectors (not for the public notice)")
+	var vf v2Flags
+	vf.define(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -65,10 +67,11 @@ func runNotice(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		}
 		opt.VerifierKeys = append(opt.VerifierKeys, strings.TrimSpace(string(b)))
 	}
-	_, set, err := loadDir(*dir, tableFlags{})
+	tb, err := loadTables(*dir, tableFlags{}, vf, "", false, nil) // v1 or v2: publish_v2.go (names only: no roots)
 	if err != nil {
 		return err
 	}
+	set := tb.set
 	l, err := openReader(*ledger)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/doublerandom/doublerandom/random"
 	"github.com/doublerandom/doublerandom/roster"
 )
 
@@ -19,11 +20,20 @@ func runProve(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	id := fs.String("id", "", "the premises id")
 	rowFile := fs.String("row", "", "file to write the row to (must not exist)")
 	proofFile := fs.String("proof", "", "file to write the proof to (must not exist)")
+	var vf v2Flags
+	vf.define(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *dir == "" || *id == "" || *rowFile == "" || *proofFile == "" {
 		return usagef("--dir, --id, --row and --proof are required")
+	}
+	if proto, err := folderProtocol(*dir); err != nil {
+		return err
+	} else if proto == random.ProtocolV2 {
+		return proveV2(*dir, vf, *id, *rowFile, *proofFile, stderrFor(fs), stdout) // publish_v2.go
+	} else if vf.used() {
+		return usagef("--blinding-key and --published apply to v2 plans")
 	}
 	set, err := roster.LoadDir(*dir, roster.Options{})
 	if err != nil {

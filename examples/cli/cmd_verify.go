@@ -29,6 +29,8 @@ func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	fs.Var(&witnesses, "witness", "a witness's verifier key file (W.pub from witness keygen) whose cosignatures count, repeatable")
 	quorum := fs.Int("quorum", 1, "how many distinct witnesses must have cosigned for a time to count, with --witness")
 	fs.Var(&cosigned, "cosigned", "a cosigned checkpoint got elsewhere (e.g. from a witness), besides LEDGER/cosigned/, repeatable")
+	var vf v2Flags
+	vf.define(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -79,11 +81,11 @@ func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	} else {
 		var sets []*roster.Set
 		for _, d := range dirs {
-			_, set, err := loadDir(d, tableFlags{})
+			tb, err := loadTables(d, tableFlags{}, vf, "", false, stderrFor(fs)) // v1 or v2: publish_v2.go
 			if err != nil {
 				return err
 			}
-			sets = append(sets, set)
+			sets = append(sets, tb.set)
 		}
 		if len(sets) > 0 {
 			opt.Tables = publish.TablesByRoots(sets...)

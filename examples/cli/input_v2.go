@@ -38,7 +38,7 @@ func folderProtocol(dir string) (string, error) {
 		return random.Protocol, nil
 	}
 	if err != nil {
-		return "", err
+		return random.Protocol, nil // the v1 reader reports it, as before
 	}
 	if p, err := random.PlanProtocol(b); err == nil && p == random.ProtocolV2 {
 		return p, nil

@@ -56,7 +56,7 @@ var commands = []command{
 	{
 		name:    "amend",
 		summary: "publish an amendment: replace an inspector on a team, or void a draw (--redraw)",
-		usage: `--ledger LEDGER --key PREFIX.key --reason TEXT --dir DIR --premises ID --out INSPECTOR [--conflict] [--draw DIGEST] [--witness-key FILE]... [--at TIME]
+		usage: `--ledger LEDGER --key PREFIX.key --reason TEXT --dir DIR --premises ID --out INSPECTOR [--conflict] [--draw DIGEST] [--blinding-key FILE] [--witness-key FILE]... [--at TIME]
 --ledger LEDGER --key PREFIX.key --reason TEXT --redraw [--draw DIGEST] [--witness-key FILE]... [--at TIME]`,
 		example: `cli amend --ledger ledger --key agency.key --dir county --premises 91371727HD841G735N --out WJ3717270021 --reason 病假`,
 		run:     runAmend,
@@ -64,7 +64,7 @@ var commands = []command{
 	{
 		name:    "announce",
 		summary: "publish the announcement of a folder's plan and tables into a ledger",
-		usage:   `--dir DIR --ledger LEDGER --key PREFIX.key (--dice-ceremony "WHEN, WHERE" | --commit NAME=HEX... | --beacon ROUND)... [--beacon-chain CHAIN] [--name NAME] [--accept-problems] [--witness-key FILE]... [--at TIME]`,
+		usage:   `--dir DIR --ledger LEDGER --key PREFIX.key (--dice-ceremony "WHEN, WHERE" | --commit NAME=HEX... | --beacon ROUND)... [--beacon-chain CHAIN] [--name NAME] [--accept-problems] [--blinding-key FILE] [--witness-key FILE]... [--at TIME]`,
 		example: `cli announce --dir county --ledger ledger --key agency.key --dice-ceremony "2026-11-22T09:30:00+08:00, 县卫生健康局三楼会议室"`,
 		run:     runAnnounce,
 	},
@@ -86,16 +86,23 @@ var commands = []command{
 		name:    "draw",
 		summary: "compute the draw of a folder's plan and tables (protocol §§2–7), or publish it into a ledger",
 		usage: `--dir DIR (--seed-dice DIGITS | --seed-hex HEX) [--view FILE] [--blinding-key FILE] [--published] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]
---dir DIR --ledger LEDGER --key PREFIX.key [--seed-dice DIGITS] [--reveal NAME=SECRET]... [--beacon-json FILE] [--view FILE] [--witness-key FILE]... [--at TIME] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]`,
+--dir DIR --ledger LEDGER --key PREFIX.key [--seed-dice DIGITS] [--reveal NAME=SECRET]... [--beacon-json FILE] [--view FILE] [--witness-key FILE]... [--at TIME] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE] [--blinding-key FILE]`,
 		example: `cli draw --dir testdata/dr1-county-7 --seed-dice "2023 7331 1281 5921 1123" --view view.json`,
 		run:     runDraw,
 	},
 	{
 		name:    "explain",
 		summary: "say in plain words why a premises (or an inspector for it) was or was not drawn",
-		usage:   `--dir DIR (--seed-dice DIGITS | --seed-hex HEX) --id ID [--inspector ID] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]`,
+		usage:   `--dir DIR (--seed-dice DIGITS | --seed-hex HEX) --id ID [--inspector ID] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE] [--blinding-key FILE] [--published]`,
 		example: `cli explain --dir testdata/dr1-county-7 --seed-dice "2023 7331 1281 5921 1123" --id 91371727B23C6F5DAF`,
 		run:     runExplain,
+	},
+	{
+		name:    "history",
+		summary: "write the next batch's history table from a ledger: one row per visit drawn, updated by its results",
+		usage:   `--ledger LEDGER --out FILE [--base FILE] [--pub PREFIX.pub]...`,
+		example: `cli history --ledger ledger --base county/history.csv --pub agency.pub --out next/history.csv`,
+		run:     runHistory,
 	},
 	{
 		name:    "keygen",
@@ -107,7 +114,7 @@ var commands = []command{
 	{
 		name:    "notice",
 		summary: "write the public notice (公示) of a ledger's draws and results as CSV, XLSX or HTML",
-		usage:   `--ledger LEDGER --dir DIR --out FILE [--format csv|xlsx|html] --pub PREFIX.pub... [--authority NAME] [--bundle-url URL] [--labels FILE] [--private]`,
+		usage:   `--ledger LEDGER --dir DIR --out FILE [--format csv|xlsx|html] --pub PREFIX.pub... [--authority NAME] [--bundle-url URL] [--labels FILE] [--private] [--blinding-key FILE] [--published]`,
 		example: `cli notice --ledger ledger --dir county --pub agency.pub --format html --out notice.html`,
 		run:     runNotice,
 	},
@@ -128,7 +135,7 @@ var commands = []command{
 	{
 		name:    "prove",
 		summary: "write one premises row and its inclusion proof, for the business's self-check",
-		usage:   `--dir DIR --id ID --row FILE --proof FILE`,
+		usage:   `--dir DIR --id ID --row FILE --proof FILE [--blinding-key FILE] [--published]`,
 		example: `cli prove --dir county --id 91371727HD841G735N --row row.json --proof proof.json`,
 		run:     runProve,
 	},
@@ -162,6 +169,13 @@ var commands = []command{
 		run:     runSelfcheck,
 	},
 	{
+		name:    "simulate",
+		summary: "draw a v2 folder's plan under N made-up seeds: quotas, shortfalls, unstaffed visits, loads, pair and selection frequencies",
+		usage:   `--dir DIR --runs N [--seed-base HEX] [--top K] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE] [--blinding-key FILE] [--published]`,
+		example: `cli simulate --dir testdata/v2/dr2-county-c --runs 1000`,
+		run:     runSimulate,
+	},
+	{
 		name:    "site",
 		summary: "write the static public page that verifies a bundle in the browser (WebAssembly; run inside the module)",
 		usage:   `--bundle BUNDLE --out SITE [--pub PREFIX.pub]... [--witness W.pub]... [--quorum N] [--wasm FILE]`,
@@ -171,7 +185,7 @@ var commands = []command{
 	{
 		name:    "verify",
 		summary: "verify a ledger: signatures, chain, seed timing (from witnesses with --witness), roots, replay of every draw and amendment",
-		usage: `--ledger LEDGER --pub PREFIX.pub... [--dir DIR]... [--calendar FILE] [--checkpoint FILE] [--witness W.pub]... [--quorum N] [--cosigned FILE]... [--at TIME]
+		usage: `--ledger LEDGER --pub PREFIX.pub... [--dir DIR]... [--calendar FILE] [--checkpoint FILE] [--witness W.pub]... [--quorum N] [--cosigned FILE]... [--at TIME] [--blinding-key FILE] [--published]
 --bundle BUNDLE --pub PREFIX.pub... [--calendar FILE] [--checkpoint FILE] [--witness W.pub]... [--quorum N] [--cosigned FILE]... [--at TIME]`,
 		example: `cli verify --ledger ledger --dir county --pub agency.pub`,
 		run:     runVerify,
