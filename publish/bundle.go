@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/doublerandom/doublerandom/random"
 	"github.com/doublerandom/doublerandom/roster"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -349,17 +348,21 @@ func (b *Bundle) Tables(ann *RecordDoc) (*roster.Set, error) {
 		if want := BundleTableFile(k, roots[j]); file != want {
 			return nil, &MismatchError{Doc: ann.File, Field: fmt.Sprintf("%s announcements[%d].%s", BundleIndexFile, i, field), Want: want, Got: file}
 		}
-		t, err := b.readTable(file, k)
+		t, err := b.readTable(ann, file, k)
 		if err != nil {
 			return nil, &RecordError{Doc: ann.File, Seq: ann.Seq, Field: field, Value: file, Err: err}
 		}
-		if root := t.Root(); root != roots[j] {
+		root, err := publishedRoot(ann, t) // v1 or v2: bundle_v2.go
+		if err != nil {
+			return nil, &RecordError{Doc: ann.File, Seq: ann.Seq, Field: field, Value: file, Err: err}
+		}
+		if root != roots[j] {
 			return nil, &MismatchError{Doc: ann.File, Field: "roots." + k.String(),
 				Want: fmt.Sprintf("%s (%d rows)", roots[j], counts[j]), Got: fmt.Sprintf("%s (%d rows) in %s", root, t.Len(), file)}
 		}
 		tables[j] = t
 	}
-	set, err := roster.NewSet(tables[0], tables[1], tables[2], tables[3])
+	set, err := bundleSet(ann, tables)
 	if err != nil {
 		return nil, &RecordError{Doc: ann.File, Seq: ann.Seq, Field: "tables", Err: err}
 	}
@@ -367,13 +370,13 @@ func (b *Bundle) Tables(ann *RecordDoc) (*roster.Set, error) {
 }
 
 // readTable reads one canonical CSV table of the bundle.
-func (b *Bundle) readTable(file string, k roster.Kind) (*roster.Table, error) {
+func (b *Bundle) readTable(ann *RecordDoc, file string, k roster.Kind) (*roster.Table, error) {
 	f, err := b.fsys.Open(file)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return roster.ReadCSV(f, k, roster.Options{File: file, Encoding: roster.EncodingUTF8})
+	return readBundleTable(ann, f, file, k) // v1 or v2: bundle_v2.go
 }
 
 // VerifyBundle verifies a bundle from its contents alone: [Verify] of
@@ -613,7 +616,11 @@ func bundleFiles(snap *ledgerSnapshot, tables TableSource) (map[string][]byte, e
 		names := [4]*string{&entry.Tables.Premises, &entry.Tables.Inspectors, &entry.Tables.Conflicts, &entry.Tables.History}
 		for j, k := range roster.Kinds {
 			t := pub.Table(k)
-			name := BundleTableFile(k, t.Root())
+			root, err := publishedRoot(e, t) // v1 or v2: bundle_v2.go
+			if err != nil {
+				return nil, fmt.Errorf("publish: WriteBundle: %s: %s table: %w", e.File, k, err)
+			}
+			name := BundleTableFile(k, root)
 			*names[j] = name
 			if _, done := files[name]; done {
 				continue
@@ -622,12 +629,12 @@ func bundleFiles(snap *ledgerSnapshot, tables TableSource) (map[string][]byte, e
 			if err := roster.WriteCSV(&buf, t); err != nil {
 				return nil, fmt.Errorf("publish: WriteBundle: %s: %w", name, err)
 			}
-			back, err := roster.ReadCSV(bytes.NewReader(buf.Bytes()), k, roster.Options{File: name, Encoding: roster.EncodingUTF8})
+			back, err := readBundleTable(e, bytes.NewReader(buf.Bytes()), name, k)
 			if err != nil {
 				return nil, fmt.Errorf("publish: WriteBundle: %s does not read back: %w", name, err)
 			}
-			if back.Root() != t.Root() {
-				return nil, fmt.Errorf("publish: WriteBundle: %s reads back with root %s, want %s", name, back.Root(), t.Root())
+			if got, err := publishedRoot(e, back); err != nil || got != root {
+				return nil, fmt.Errorf("publish: WriteBundle: %s reads back with root %s, want %s (%v)", name, got, root, err)
 			}
 			files[name] = buf.Bytes()
 		}
@@ -660,19 +667,10 @@ func announcementDoc(seq int64, signed []byte) (*RecordDoc, error) {
 		return nil, err
 	}
 	e.Announcement = body.(*AnnouncementBody)
-	if e.plan, err = random.ParsePlan([]byte(e.Announcement.Plan)); err != nil {
-		return nil, &RecordError{Doc: e.File, Seq: seq, Field: "plan", Err: err}
+	if err := parseAnnouncedPlan(e); err != nil { // v1 or v2: bundle_v2.go
+		return nil, err
 	}
 	return e, nil
-}
-
-// publishedTables returns the tables of an announcement in published
-// form. Protocol v1 has no private attributes: the tables as they are.
-// Under protocol v2 each private attribute the plan names is replaced by
-// its digest (roster.Set.PublishedV2), with the same roots.
-func publishedTables(ann *RecordDoc, set *roster.Set) (*roster.Set, error) {
-	_ = ann
-	return set, nil
 }
 
 // ledgerSnapshot is a ledger's files at one moment.

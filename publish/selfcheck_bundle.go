@@ -49,7 +49,7 @@ func SelfCheckBundle(b *Bundle, verifiers []note.Verifier, id string, opt SelfCh
 		return &SelfCheckResult{Verdict: VerdictNotInRoster, Premises: id, Draw: d.File, SignaturesChecked: len(verifiers) > 0,
 			Explanation: fmt.Sprintf("%s is not in the premises table announced in %s (%d rows): it took no part in the draw %s", id, ann.File, set.Premises.Len(), d.File)}, nil
 	}
-	proof, err := set.Premises.Prove(id)
+	proof, err := bundleProof(ann, set.Premises, id) // v1 or v2: bundle_v2.go
 	if err != nil {
 		return nil, err
 	}

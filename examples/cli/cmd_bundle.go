@@ -27,6 +27,8 @@ func runBundle(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	out := fs.String("out", "", "the bundle folder to write; it must not exist or be empty")
 	var tf tableFlags
 	tf.define(fs)
+	var vf v2Flags
+	vf.define(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -36,7 +38,7 @@ func runBundle(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if err := checkEmptyFolder("--out", *out); err != nil {
 		return err
 	}
-	src, err := loadTableSource(dirs, explicit, tf)
+	src, err := loadTableSource(dirs, explicit, tf, vf, stderrFor(fs))
 	if err != nil {
 		return err
 	}
@@ -93,10 +95,17 @@ type explicitTables struct {
 }
 
 // loadTableSource reads the folders of --dir and --tables.
-func loadTableSource(dirs, explicit []string, tf tableFlags) (*tableSource, error) {
+func loadTableSource(dirs, explicit []string, tf tableFlags, vf v2Flags, warn io.Writer) (*tableSource, error) {
 	s := &tableSource{used: map[publish.Digest]string{}}
+	load := func(dir string) (*roster.Set, error) {
+		tb, err := loadTables(dir, tf, vf, "", false, warn) // v1 or v2: publish_v2.go
+		if err != nil {
+			return nil, err
+		}
+		return tb.set, nil
+	}
 	for _, d := range dirs {
-		set, err := loadSet(d, tf)
+		set, err := load(d)
 		if err != nil {
 			return nil, err
 		}
@@ -108,7 +117,7 @@ func loadTableSource(dirs, explicit []string, tf tableFlags) (*tableSource, erro
 		if !ok || ref == "" || dir == "" {
 			return nil, usagef("--tables %q: want ANNOUNCEMENT=DIR", e)
 		}
-		set, err := loadSet(dir, tf)
+		set, err := load(dir)
 		if err != nil {
 			return nil, err
 		}

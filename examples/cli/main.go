@@ -71,7 +71,7 @@ var commands = []command{
 	{
 		name:    "bundle",
 		summary: "write the public bundle: the ledger and each announcement's tables, for anyone to replay",
-		usage:   `--ledger LEDGER (--dir DIR | --tables ANNOUNCEMENT=DIR)... --out BUNDLE [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]`,
+		usage:   `--ledger LEDGER (--dir DIR | --tables ANNOUNCEMENT=DIR)... --out BUNDLE [--blinding-key FILE | --published] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]`,
 		example: `cli bundle --ledger ledger --dir 2026Q3 --dir 2026Q4 --out bundle`,
 		run:     runBundle,
 	},
