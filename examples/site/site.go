@@ -434,6 +434,7 @@ func (s *Session) describe(rep *publish.Report) {
 		byFile[rep.Draws[i].Doc] = &rep.Draws[i]
 	}
 	annFile := map[publish.Digest]string{}
+	annPlanV2 := map[publish.Digest]*random.PlanV2{}
 	var results []*publish.ResultsBody
 	var resultFiles []string
 	parsed := map[int64]*publish.RecordDoc{}
@@ -483,7 +484,10 @@ func (s *Session) describe(rep *publish.Report) {
 				p = e.Plan()
 			}
 			var p2 *random.PlanV2
-			if p == nil {
+			if e != nil {
+				p2 = e.PlanV2()
+			}
+			if p == nil && p2 == nil {
 				p, p2 = parsePlanAny(x.Plan)
 			}
 			switch {
@@ -494,7 +498,7 @@ func (s *Session) describe(rep *publish.Report) {
 				a.PlanName, a.PlanDate = p2.Name, p2.Date.String()
 				a.Rules = planRulesV2(p2)
 			}
-			annFile[digest] = file
+			annFile[digest], annPlanV2[digest] = file, p2
 			for _, sp := range x.Seed {
 				a.Seed = append(a.Seed, describeSeed(sp))
 			}
@@ -511,6 +515,11 @@ func (s *Session) describe(rep *publish.Report) {
 				d.Protocol = x.View.Protocol
 				d.Key = x.View.Key.String()
 				d.Strata, d.Visits = s.viewTables(x.View)
+			}
+			if x.ViewV2 != nil { // protocol v2: tasks, visits with marks (v2.go)
+				d.Protocol = x.ViewV2.Protocol
+				d.Key = x.ViewV2.Key.String()
+				d.Tasks, d.Visits = s.viewTablesV2(x.ViewV2, annPlanV2[x.Announcement])
 			}
 			if r := byFile[file]; r != nil {
 				d.Replayed, d.VoidedBy, d.Substitutions = r.Replayed, r.VoidedBy, r.Substitutions

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -308,5 +309,80 @@ func TestCheckFatesAndTiming(t *testing.T) {
 	require.Contains(t, res.Problems[0].Zh, "日期造假")
 	for _, c := range res.Checks {
 		require.Equal(t, c.Code != "timing", c.OK, c.Code)
+	}
+}
+
+// TestCheckV2: a bundle of a v2 draw (testdata/v2/dr2-county-c) verifies
+// in the page's code; the draw shows its tasks (pool, quota, shortfall,
+// groups and thresholds) and visits with their marks; a visited premises
+// self-checks per task with its proof against the announced root; and
+// nothing the page shows holds a private value.
+func TestCheckV2(t *testing.T) {
+	const countyC = "../../testdata/v2/dr2-county-c"
+	skey, vkey, err := publish.GenerateKey(rand.Reader, "example.gov.cn/wjw")
+	require.NoError(t, err)
+	signer, err := publish.NewSigner(skey)
+	require.NoError(t, err)
+	l, err := publish.CreateDir(filepath.Join(t.TempDir(), "ledger"), "example.gov.cn/wjw", publish.DirOptions{Signer: signer})
+	require.NoError(t, err)
+	defer l.Close()
+	plan, err := random.LoadPlanV2(filepath.Join(countyC, "plan.json"))
+	require.NoError(t, err)
+	set, err := roster.LoadDir(countyC, roster.Options{Protocol: roster.ProtocolV2, Commitment: roster.Commitment{Key: bytes.Repeat([]byte{7}, 32)}})
+	require.NoError(t, err)
+	dice := random.DiceSource{Ceremony: random.Ceremony{When: "2026-03-03T09:30:00+08:00", Where: "会议室"}}
+	ann, err := publish.AnnounceV2(l, []publish.Signer{signer}, plan, set, []random.SeedPromise{dice.Promise()}, time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	dice.Digits = "20237331128159211123"
+	ev, err := dice.Evidence()
+	require.NoError(t, err)
+	_, _, err = publish.PublishDrawV2(context.Background(), l, []publish.Signer{signer}, ann, set, []random.SeedEvidence{ev}, time.Date(2026, 3, 3, 1, 35, 0, 0, time.UTC))
+	require.NoError(t, err)
+	m := bundleFS(t, l, set, vkey, "", false)
+
+	s, res := Check(m, Options{})
+	require.Equal(t, StatusVerified, res.Status, "%+v", res.Problems)
+	require.Len(t, res.Draws, 1)
+	d := res.Draws[0]
+	require.Equal(t, random.ProtocolV2, d.Protocol)
+	require.True(t, d.Replayed)
+	require.Len(t, d.Tasks, len(plan.Tasks))
+	require.NotEmpty(t, d.Tasks[0].Groups)
+	require.NotEmpty(t, d.Visits)
+	require.NotEmpty(t, d.Visits[0].Tasks, "visits list their tasks with marks")
+	require.NotEmpty(t, d.Visits[0].Name)
+	require.Contains(t, res.Announcements[0].Rules[0].Value, "doublerandom/v2")
+
+	a := s.SelfCheck(d.Visits[0].ID)
+	require.Equal(t, StatusSelected, a.Status, "%s\n%s", a.Zh, a.En)
+	require.True(t, a.ProofOK, "the row in published form against the announced root")
+	require.NotEmpty(t, a.Tasks)
+	require.Contains(t, a.Zh, "事项")
+	var not *SelfCheckAnswer
+	for _, p := range set.Premises.Rows() {
+		if x := s.SelfCheck(p.ID); x.Status == StatusNotSelected && len(x.Tasks) > 0 && x.Tasks[0].Threshold != "" {
+			not = x
+			break
+		}
+	}
+	require.NotNil(t, not, "a premises rightly not selected, with a threshold")
+	require.Contains(t, not.Tasks[0].Zh, "大于")
+
+	// No private value in what the page shows, nor in the files it fetches.
+	js, err := json.Marshal(res)
+	require.NoError(t, err)
+	var files strings.Builder
+	for _, f := range m {
+		files.Write(f.Data)
+	}
+	for _, k := range roster.Kinds {
+		for _, r := range set.Table(k).Rows() {
+			for _, name := range plan.Private[k] {
+				if v := r.Get(name); len(v) >= 4 {
+					require.NotContains(t, string(js), v)
+					require.NotContains(t, files.String(), v)
+				}
+			}
+		}
 	}
 }

@@ -245,6 +245,12 @@
     if (a.status === 'selected') add('检查组人数 Team size', a.team_size + ' 人（不公开姓名 names not shown）');
     if (a.root) add('包含证明 Inclusion proof', (a.proof_ok ? '已核对：该行与公告的名录根哈希一致 (checked against the announced root) ' : '不一致 (does not match) ') + a.root + '，路径 ' + a.proof_len + ' 步');
     add('检查结果 Result', a.result_zh ? a.result_zh + ' ' + (a.result_en || '') : '');
+    for (const x of a.tasks || []) {
+      // Protocol v2: per task, W against its group's threshold.
+      const tr = row(tb, ['事项 Task ' + x.task + (x.name ? ' ' + x.name : ''), bi('W ' + x.w + (x.threshold ? ' / 阈值 threshold ' + x.threshold : '') + (x.mark ? '，' + x.mark_zh + ' (' + x.mark + ')' : '') + '：' + x.zh, x.en)]);
+      tr.dataset.task = x.task;
+      tr.dataset.verdict = x.verdict;
+    }
     t.hidden = tb.rows.length === 0;
   }
 
