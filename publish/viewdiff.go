@@ -31,6 +31,19 @@ func viewDiff(recorded, replayed *random.View) string {
 	return lineDiff(strings.Split(string(a), "\n"), strings.Split(string(b), "\n"))
 }
 
+// viewDiffV2 is viewDiff for views of protocol v2 ([random.ViewV2.Encode]).
+func viewDiffV2(recorded, replayed *random.ViewV2) string {
+	a, err := recorded.Encode()
+	if err != nil {
+		return ""
+	}
+	b, err := replayed.Encode()
+	if err != nil {
+		return ""
+	}
+	return lineDiff(strings.Split(string(a), "\n"), strings.Split(string(b), "\n"))
+}
+
 // lineDiff diffs a and b: the common head and tail are skipped (but for
 // diffContext lines), the stretch between is diffed by longest common
 // subsequence when short enough, else listed whole, and the output is
