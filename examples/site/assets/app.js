@@ -240,7 +240,7 @@
     add('分组 Group', (a.stratum || []).join('、'));
     add('优先数 Priority', a.priority);
     add('本组阈值 Threshold of the group', a.threshold);
-    if (a.draw) add('本组配额 / 可抽 Quota / eligible', a.quota + ' / ' + a.eligible);
+    if (a.draw && !(a.tasks && a.tasks.length)) add('本组配额 / 可抽 Quota / eligible', a.quota + ' / ' + a.eligible);
     add('方式 Mark', a.mark_zh ? a.mark_zh + ' (' + a.mark + ')' : '');
     if (a.status === 'selected') add('检查组人数 Team size', a.team_size + ' 人（不公开姓名 names not shown）');
     if (a.root) add('包含证明 Inclusion proof', (a.proof_ok ? '已核对：该行与公告的名录根哈希一致 (checked against the announced root) ' : '不一致 (does not match) ') + a.root + '，路径 ' + a.proof_len + ' 步');
