@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/doublerandom/doublerandom/random"
 	"github.com/doublerandom/doublerandom/roster"
 	"github.com/stretchr/testify/require"
 )
@@ -102,4 +103,42 @@ func TestBundleV2(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, rep.OK())
 	require.Contains(t, rep.Problems[0].Err.Error(), "inspectors")
+}
+
+// The operator, with the real key and no regard for the tables, publishes
+// a bundle whose v2 draw marks a premises drawn at random as targeted by
+// the plan: VerifyBundle refuses it by the public checks (naming the
+// draw and the field), and the business is told WRONG by its self-check.
+func TestBundleV2ForgedSelection(t *testing.T) {
+	f := newFixtureV2(t)
+	r, err := ReadRecord(f.l)
+	require.NoError(t, err)
+	m := &memLedger{name: r.Name, signer: f.signers[0], docs: [][]byte{r.Docs[0].Signed}}
+	d := r.Docs[1].Draw
+	v := f.res.View()
+	var id string
+	for i := range v.Visits {
+		if len(v.Visits[i].Tasks) == 1 && v.Visits[i].Tasks[0].Mark == random.MarkRandom {
+			v.Visits[i].Tasks[0].Mark, id = random.MarkTargeted, v.Visits[i].ID
+			break
+		}
+	}
+	require.NotEmpty(t, id)
+	(&fixture{signers: f.signers}).forge(t, m, KindDraw, &drawBodyV2{Announcement: d.Announcement, DrawnAt: d.DrawnAt, Evidence: d.Evidence, Seed: d.Seed, View: v})
+	b := forgedBundle(t, m, TablesByRoots(f.set))
+	rep, err := VerifyBundle(b, f.vs, Options{})
+	require.NoError(t, err)
+	require.False(t, rep.OK())
+	p := rep.Problems[0]
+	require.Equal(t, "000002-draw.note", p.Doc)
+	require.ErrorIs(t, p.Err, ErrSelection)
+	require.Contains(t, p.String(), "the plan does not target "+id)
+	var re *RecordError
+	require.ErrorAs(t, p.Err, &re)
+	require.Regexp(t, `^view\.visits\[\d+\]\.tasks\[0\]\.mark$`, re.Field)
+
+	sc, err := SelfCheckBundle(b, f.vs, id, SelfCheckOptions{})
+	require.NoError(t, err)
+	require.Equal(t, VerdictWrong, sc.Verdict, sc.Explanation)
+	require.Contains(t, sc.Explanation, "000002-draw.note")
 }

@@ -103,6 +103,9 @@ func (r *Record) addDrawV2(e *RecordDoc, d *DrawBody, ann *RecordDoc, seed []byt
 			}
 		}
 	}
+	if ve := checkViewPublicV2(plan, v); ve != nil { // public checks: public_v2.go
+		return nil, r.fail(e, ve.field, ve.value, ve.err)
+	}
 	return func() {
 		r.drawOf[ann.Digest] = e
 		if r.open == ann {
