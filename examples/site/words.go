@@ -145,6 +145,10 @@ func fieldZh(field string) string {
 		return "抽中名单：按公告的规则和种子重新抽取，结果与公布的不同"
 	case strings.HasPrefix(field, "view.strata"):
 		return "分组数据（可抽数、配额、阈值）：重新抽取的结果与公布的不同"
+	case strings.HasPrefix(field, "view.visits"):
+		return "抽中名单（各检查对象及其抽查事项、方式、检查组）：与计划或重新抽取的结果不同"
+	case strings.HasPrefix(field, "view.tasks"):
+		return "抽查事项的数据（范围内数、可抽数、配额、缺额、分组、阈值）：与计划的算法或重新抽取的结果不同"
 	case strings.HasPrefix(field, "view.key"):
 		return "抽取密钥"
 	case strings.HasPrefix(field, "substitutions"):
