@@ -84,6 +84,13 @@ func TestPublishV2Counties(t *testing.T) {
 // with its body changed by edit, signed with the agency's key.
 func forgeDrawV2(t *testing.T, x *ledgerV2, edit func(string) string) *ledgerV2 {
 	t.Helper()
+	return forgeDrawV2With(t, x, edit, publish.ValidateRecord)
+}
+
+// forgeDrawV2With is forgeDrawV2 appending under validate (nil: none, as
+// an operator writing the folder by hand).
+func forgeDrawV2With(t *testing.T, x *ledgerV2, edit func(string) string, validate publish.Validator) *ledgerV2 {
+	t.Helper()
 	y := &ledgerV2{tmp: x.tmp, dir: x.dir, ledger: filepath.Join(t.TempDir(), "ledger"), prefix: x.prefix, keys: x.keys}
 	y.run(t, "announce", "--dir", y.dir, "--ledger", y.ledger,
 		"--dice-ceremony", "2026-03-03T09:30:00+08:00, 县卫生健康局三楼会议室", "--at", "2026-03-02T10:00:00+08:00")
@@ -98,7 +105,7 @@ func forgeDrawV2(t *testing.T, x *ledgerV2, edit func(string) string) *ledgerV2 
 	require.NoError(t, err)
 	signed, err := publish.SignDocument(doc, signer)
 	require.NoError(t, err)
-	l, err := publish.OpenDir(y.ledger, publish.DirOptions{Signer: signer, Validate: publish.ValidateRecord})
+	l, err := publish.OpenDir(y.ledger, publish.DirOptions{Signer: signer, Validate: validate})
 	require.NoError(t, err)
 	defer l.Close()
 	_, err = l.Append(signed)
@@ -377,15 +384,23 @@ func TestNoticeSelfcheckV2(t *testing.T) {
 func TestSelfcheckHistoryV2Forged(t *testing.T) {
 	x := newLedgerV2(t, v2Dir("dr2-county-c"), true)
 	x.announceAndDraw(t, "")
-	y := forgeDrawV2(t, x, func(body string) string {
+	lower := func(body string) string {
 		return strings.Replace(body, `"threshold": "114f052c68e9c77e"`, `"threshold": "0000000000000001"`, 1)
-	})
+	}
+	// The public checks of a v2 draw refuse it at append time (the
+	// record rules); written into the folder by hand, it is still caught.
+	y := forgeDrawV2With(t, x, lower, nil)
+	ly, err := publish.OpenDir(y.ledger, publish.DirOptions{})
+	require.NoError(t, err)
+	_, err = publish.ReadRecord(ly)
+	require.ErrorIs(t, err, publish.ErrSelection, "the lowered threshold contradicts the plan, visible without the tables")
+	require.NoError(t, ly.Close())
 	row, proof := filepath.Join(x.tmp, "row.json"), filepath.Join(x.tmp, "proof.json")
 	mustCLI(t, "prove", "--dir", x.dir, "--id", "91451099MA5H8MLB99", "--row", row, "--proof", proof, "--blinding-key", x.prefix+".blind")
 	code, out, _ := cli(t, "selfcheck", "--ledger", y.ledger, "--row", row, "--proof", proof, "--pub", x.prefix+".pub")
 	require.Equal(t, 1, code, out)
 	require.Contains(t, out, "verdict: WRONG")
-	require.Contains(t, out, "after its group's threshold 0000000000000001")
+	require.Contains(t, out, "above the threshold 0000000000000001") // the public checks of the draw, whatever the row
 
 	f := filepath.Join(x.ledger, "000002-draw.note")
 	b, err := os.ReadFile(f)
