@@ -580,3 +580,13 @@ func inspectorNames(set *roster.Set, ids []string) string {
 	}
 	return strings.Join(parts, "、")
 }
+
+// Sheet names of the XLSX notice.
+const (
+	SheetNoticeList    = "抽查名单及结果"
+	SheetNoticeDraws   = "抽查情况"
+	SheetNoticeSubs    = "检查人员调整"
+	SheetNoticeVoided  = "撤回和作废"
+	SheetNoticeVerify  = "如何核验"
+	xlsxMaxColumnWidth = 60
+)

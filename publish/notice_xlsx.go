@@ -1,3 +1,5 @@
+//go:build !js
+
 package publish
 
 import (
@@ -7,16 +9,6 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
-)
-
-// Sheet names of the XLSX notice.
-const (
-	SheetNoticeList    = "抽查名单及结果"
-	SheetNoticeDraws   = "抽查情况"
-	SheetNoticeSubs    = "检查人员调整"
-	SheetNoticeVoided  = "撤回和作废"
-	SheetNoticeVerify  = "如何核验"
-	xlsxMaxColumnWidth = 60
 )
 
 // WriteXLSX writes the notice as an Excel workbook: the sheet

@@ -294,18 +294,6 @@ func TestPlainDecimal(t *testing.T) {
 	}
 }
 
-func TestFormatKind(t *testing.T) {
-	tests := map[string]fmtKind{
-		"General": fmtNumber, "0.00": fmtNumber, "0.00E+00": fmtNumber, `#,##0"元"`: fmtNumber, `[Red]0.00`: fmtNumber,
-		`0.00_);[Red](0.00)`: fmtNumber, `"day"0`: fmtNumber, `\d0`: fmtNumber,
-		"yyyy-mm-dd": fmtDate, `yyyy"年"m"月"d"日"`: fmtDate, "m/d/yy h:mm": fmtDate, `[$-804]yyyy"年"m"月"`: fmtDate, "d-mmm": fmtDate,
-		"h:mm": fmtTime, "[h]:mm:ss": fmtTime, "mm:ss": fmtTime, "[mm]": fmtTime,
-	}
-	for code, want := range tests {
-		require.Equal(t, want, formatKind(code), code)
-	}
-}
-
 func TestColumnMapFile(t *testing.T) {
 	good := "table,header,attribute\n# the bureau's own columns\npremises,许可证编号,license\npremises, 法定代表人 ,-\ninspectors,手机号码,phone\nhistory,统一社会信用代码,premises\npremises,名称,单位名称\n"
 	m, err := ReadColumnMap(strings.NewReader(good), "columns.csv")

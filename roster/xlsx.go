@@ -1,3 +1,5 @@
+//go:build !js
+
 package roster
 
 import (
@@ -414,4 +416,57 @@ func quoteList(s []string) string {
 		q[i] = fmt.Sprintf("%q", v)
 	}
 	return strings.Join(q, ", ")
+}
+
+// readCellsXLSX is ReadCells of an .xlsx workbook.
+func readCellsXLSX(data []byte, opt Options, dateColumns []string) (*Cells, error) {
+	x, err := openXLSX(data, 0, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer x.f.Close()
+	rows, headerRow, err := x.sheetRows()
+	if err != nil {
+		return nil, err
+	}
+	c := &Cells{File: opt.File, Sheet: x.sheet, HeaderLine: headerRow + 1}
+	errs := newErrorList(opt)
+	raw := rows[headerRow]
+	for len(raw) > 0 && raw[len(raw)-1] == "" {
+		raw = raw[:len(raw)-1]
+	}
+	for i, v := range raw {
+		cv, err := x.cell(headerRow+1, i+1, v, false)
+		if err != nil {
+			errs.add(x.fail(headerRow+1, i+1, "", v, err))
+		}
+		c.Header = append(c.Header, cv.text)
+	}
+	for i := headerRow + 1; i < len(rows); i++ {
+		if !nonEmpty(rows[i]) {
+			continue
+		}
+		rec := make([]string, len(c.Header))
+		for j, v := range rows[i] {
+			if v == "" {
+				continue
+			}
+			if j >= len(c.Header) {
+				errs.add(x.fail(i+1, j+1, "", v, fmt.Errorf("%w: a value right of the header's last column (%s)", ErrFieldCount, ColumnLetters(len(c.Header)))))
+				continue
+			}
+			cv, err := x.cell(i+1, j+1, v, slices.Contains(dateColumns, c.Header[j]))
+			if err != nil {
+				errs.add(x.fail(i+1, j+1, c.Header[j], v, err))
+				continue
+			}
+			rec[j] = cv.text
+		}
+		c.Rows = append(c.Rows, rec)
+		c.Lines = append(c.Lines, i+1)
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
