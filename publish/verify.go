@@ -93,6 +93,34 @@ type DrawReport struct {
 	// ResultsDueWorkingDays working days after the day of the draw.
 	Missing []string
 	Overdue bool
+	// Seal names the seal this draw released, when it was sealed;
+	// Unsealed is when it was released.
+	Seal     string
+	Unsealed time.Time
+}
+
+// SealReport is one sealed draw ([SealDraw]): when it was made and
+// sealed, when witnesses saw the seal, and whether it was released.
+type SealReport struct {
+	Doc          string // the seal's file name
+	Seq          int64
+	Digest       Digest
+	Announcement string
+	PlanID       string
+	Published    time.Time // when the seal was published
+	DrawnAt      time.Time
+	// Witnessed is the witnessed bound of the seal (with a witness
+	// policy): the draw's content was fixed by then. Zero: none.
+	Witnessed time.Time
+	// Released names the draw that released it, "" while it is sealed;
+	// ReleasedAt is when.
+	Released   string
+	ReleasedAt time.Time
+	// Due is the results deadline counted from the seal's day
+	// ([ResultsDue]); Overdue says that Options.Now is after it and the
+	// draw is still sealed.
+	Due     Date
+	Overdue bool
 }
 
 // LateResult is a result published after its deadline.
@@ -145,6 +173,8 @@ type Report struct {
 	Fates   []FateReport
 	Draws   []DrawReport
 	Redraws []RedrawReport
+	// Seals lists every sealed draw, released or not, in ledger order.
+	Seals []SealReport
 	// Timing holds the verdicts on times from witnesses ([CheckTiming]).
 	Timing   *TimingReport
 	Problems []Problem // what disagrees: the ledger does not verify
@@ -181,6 +211,9 @@ func (r *Report) String() string {
 			b.WriteString(", not replayed")
 		}
 		fmt.Fprintf(&b, ", %d substitutions, %d outcomes", d.Substitutions, d.Outcomes)
+		if d.Seal != "" {
+			fmt.Fprintf(&b, ", sealed by %s, released on %s", d.Seal, At(d.Unsealed).Format(time.RFC3339))
+		}
 		if d.VoidedBy != "" {
 			fmt.Fprintf(&b, ", VOIDED by %s", d.VoidedBy)
 		}
@@ -202,6 +235,9 @@ func (r *Report) String() string {
 			ans = "new announcement " + x.Announcement
 		}
 		fmt.Fprintf(&b, "REDRAW %s voids %s: %q; %s (a re-roll after the seed event)\n", x.Doc, x.Draw, x.Reason, ans)
+	}
+	for _, x := range r.Seals {
+		b.WriteString(x.String() + "\n")
 	}
 	if r.Timing != nil {
 		b.WriteString(r.Timing.String())
@@ -444,6 +480,7 @@ func (v *verifier) record(r *Record) {
 		}
 	}
 	v.fates(r, sets)
+	v.seals(r)
 }
 
 // fates reports every announcement with its fate, warns of re-rolls, of
@@ -511,6 +548,9 @@ func (v *verifier) draw(r *Record, e *RecordDoc, set *roster.Set) {
 	dr := DrawReport{Doc: e.File, Seq: e.Seq, Digest: e.Digest, Announcement: ann.File,
 		PlanID: ann.Announcement.PlanID, Selected: len(e.Draw.View.Selected), Substitutions: len(r.subs[e.Digest]),
 		Outcomes: len(r.results[e.Digest])}
+	if e.Unseals != nil {
+		dr.Seal, dr.Unsealed = e.Unseals.File, e.Unsealed
+	}
 	if x := r.voided[e.Digest]; x != nil {
 		dr.VoidedBy = x.File
 	}
