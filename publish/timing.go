@@ -104,7 +104,7 @@ type TimingReport struct {
 	// content existed, fixed, by then.
 	Seals     []SealTiming
 	Rollbacks []*RollbackError
-	Forks              []*ForkError
+	Forks     []*ForkError
 	// OperatorWord lists the timing checks that rest on the operator's
 	// word alone (no witness policy, or no witnessed time).
 	OperatorWord []string
