@@ -500,3 +500,36 @@ func mustRecord(t *testing.T, l Ledger) *Record {
 	require.NoError(t, err)
 	return r
 }
+
+// The notice shows a sealed draw as sealed — when, which plan, the
+// seal's digest — and no selection until it is released.
+func TestSealNotice(t *testing.T) {
+	f := newFixture(t)
+	sealed, sd := f.seal(t)
+	n, err := BuildNotice(f.l, f.set, NoticeOptions{Authority: "某县卫生健康局"})
+	require.NoError(t, err)
+	require.Empty(t, n.Draws)
+	require.Empty(t, n.Rows)
+	require.Len(t, n.Sealed, 1)
+	require.Equal(t, sd, n.Sealed[0].Seal)
+	require.Equal(t, "000002-seal.note", n.Sealed[0].SealFile)
+	require.Equal(t, tSeal, n.Sealed[0].Drawn)
+	var html, xlsx bytes.Buffer
+	require.NoError(t, n.WriteHTML(&html))
+	require.NoError(t, n.WriteXLSX(&xlsx))
+	require.Contains(t, html.String(), "已抽取、封存待公开的抽查")
+	require.Contains(t, html.String(), sd.String())
+	for _, s := range f.res.Selected {
+		require.NotContains(t, html.String(), s.ID)
+	}
+	require.NotContains(t, html.String(), strings.ReplaceAll(digits, " ", ""), "the dice digits stay sealed too")
+
+	_, err = Unseal(f.l, f.signers, sealed, tUnseal)
+	require.NoError(t, err)
+	n, err = BuildNotice(f.l, f.set, NoticeOptions{})
+	require.NoError(t, err)
+	require.Empty(t, n.Sealed)
+	require.Len(t, n.Draws, 1)
+	require.Len(t, n.Rows, len(f.res.Selected))
+	require.Equal(t, tUnseal, n.AsOfTime)
+}
