@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/doublerandom/doublerandom/random"
@@ -532,4 +533,59 @@ func TestSealNotice(t *testing.T) {
 	require.Len(t, n.Draws, 1)
 	require.Len(t, n.Rows, len(f.res.Selected))
 	require.Equal(t, tUnseal, n.AsOfTime)
+}
+
+// The public bundle of a ledger with a sealed draw withholds that
+// announcement's tables (with them, anyone who saw the dice could
+// compute the selection); after the release it carries them and the
+// draw is replayed. A bundle that withholds the tables of a draw not
+// sealed (or released) is reported.
+func TestSealBundle(t *testing.T) {
+	f := newFixture(t)
+	sealed, _ := f.seal(t)
+	dir := filepath.Join(t.TempDir(), "bundle")
+	require.NoError(t, WriteBundle(dir, f.l, TablesByRoots(f.set)))
+	b, err := OpenBundle(os.DirFS(dir))
+	require.NoError(t, err)
+	require.Len(t, b.Index.Announcements, 1)
+	require.Equal(t, "ledger/000002-seal.note", b.Index.Announcements[0].Sealed)
+	require.Nil(t, b.Index.Announcements[0].Tables)
+	_, err = os.Stat(filepath.Join(dir, "tables"))
+	require.ErrorIs(t, err, os.ErrNotExist, "no table is published while the draw is sealed")
+	rep, err := VerifyBundle(b, f.vs, Options{})
+	require.NoError(t, err)
+	require.True(t, rep.OK(), rep.String())
+	require.Len(t, rep.Seals, 1)
+	requireWarning(t, rep, "withheld while its draw is sealed by 000002-seal.note")
+
+	// Released: a new bundle carries the tables, and replays the draw.
+	_, err = Unseal(f.l, f.signers, sealed, tUnseal)
+	require.NoError(t, err)
+	dir2 := filepath.Join(t.TempDir(), "bundle")
+	require.NoError(t, WriteBundle(dir2, f.l, TablesByRoots(f.set)))
+	b2, err := OpenBundle(os.DirFS(dir2))
+	require.NoError(t, err)
+	require.NotNil(t, b2.Index.Announcements[0].Tables)
+	rep, err = VerifyBundle(b2, f.vs, Options{})
+	require.NoError(t, err)
+	require.True(t, rep.OK(), rep.String())
+	require.True(t, rep.Draws[0].Replayed)
+
+	// The operator withholds the tables of the released draw, naming
+	// the old seal: reported.
+	snap, err := snapshotLedger(f.l)
+	require.NoError(t, err)
+	r := mustRecord(t, f.l)
+	files, err := bundleFiles(snap, TablesByRoots(f.set), map[Digest]string{f.ann: r.Seals()[0].File})
+	require.NoError(t, err)
+	m := fstest.MapFS{}
+	for name, data := range files {
+		m[name] = &fstest.MapFile{Data: data}
+	}
+	b3, err := OpenBundle(m)
+	require.NoError(t, err)
+	rep, err = VerifyBundle(b3, f.vs, Options{})
+	require.NoError(t, err)
+	require.False(t, rep.OK())
+	require.Contains(t, rep.String(), "announcements[0].sealed \"ledger/000002-seal.note\": inconsistent record: the tables of ledger/000001-announcement.note are withheld")
 }

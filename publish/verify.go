@@ -465,6 +465,8 @@ func (v *verifier) record(r *Record) {
 					v.problem(e.File, e.Seq, err)
 				} else if set != nil {
 					sets[e.Digest] = set
+				} else if s := r.SealOf(e.Digest); s != nil && r.ReleasedBy(s.Digest) == nil {
+					v.warn(e.File, e.Seq, "%s: no tables given for this announcement (withheld while its draw is sealed by %s): roots not checked", e.File, s.File)
 				} else {
 					v.warn(e.File, e.Seq, "%s: no tables given for this announcement: roots not checked, its draw not replayed", e.File)
 				}
