@@ -91,16 +91,18 @@ type ledgerDrawFlags struct {
 	writerFlags
 	beaconJSON string
 	reveals    listFlag
+	sealed     string
 }
 
 func (f *ledgerDrawFlags) define(fs *flag.FlagSet) {
 	f.writerFlags.define(fs, "publish the draw into this ledger, for its announcement not yet drawn", "time of the draw, with --ledger")
 	fs.Var(&f.reveals, "reveal", "commit-reveal participant NAME=SECRET (hex), repeatable, with --ledger")
 	fs.StringVar(&f.beaconJSON, "beacon-json", "", "the promised drand round as drand serves it (JSON file), with --ledger")
+	fs.StringVar(&f.sealed, "sealed", "", "seal the draw: publish only its seal and write the draw to this new, private file (mode 0600, outside the ledger folder) for unseal, with --ledger")
 }
 
 func (f *ledgerDrawFlags) used() bool {
-	return f.key != "" || f.beaconJSON != "" || f.at != "" || len(f.witness) > 0 || len(f.reveals) > 0
+	return f.key != "" || f.beaconJSON != "" || f.at != "" || len(f.witness) > 0 || len(f.reveals) > 0 || f.sealed != ""
 }
 
 // runLedgerDraw draws for the ledger's announcement that has no draw
@@ -109,6 +111,14 @@ func (f *ledgerDrawFlags) used() bool {
 func runLedgerDraw(f *ledgerDrawFlags, dir string, tf tableFlags, dice, viewFile string, stdout io.Writer) error {
 	if f.key == "" {
 		return usagef("--key is required with --ledger")
+	}
+	if f.sealed != "" {
+		if viewFile != "" {
+			return usagef("--view cannot be used with --sealed: the sealed draw stays in the --sealed file until unseal")
+		}
+		if err := checkSealedFile(f.sealed, f.ledger); err != nil {
+			return err
+		}
 	}
 	if viewFile != "" && viewFile != "-" {
 		// The draw is published before the view is written: refuse first.
@@ -176,6 +186,17 @@ func runLedgerDraw(f *ledgerDrawFlags, dir string, tf tableFlags, dice, viewFile
 		default:
 			return fmt.Errorf("%s: seed source %d (%s) is not supported by this tool", ann.File, i+1, p.Kind)
 		}
+	}
+	if f.sealed != "" {
+		res, _, d, err := publish.SealDraw(context.Background(), l, signers, ann.Digest, set, evidence, when,
+			publish.SealOptions{Keep: func(b []byte) error { return writePrivate("--sealed", f.sealed, b) }})
+		if err != nil {
+			return err
+		}
+		published(stdout, l, "sealed", d)
+		fmt.Fprintf(stdout, "the draw of %s (%d selected) is sealed in %s: keep it private, and publish it when the inspections are done:\n  cli unseal --ledger %s --key KEY --file %s\n",
+			ann.File, len(res.Selected), f.sealed, f.ledger, f.sealed)
+		return nil
 	}
 	res, d, err := publish.PublishDraw(context.Background(), l, signers, ann.Digest, set, evidence, when)
 	if err != nil {
