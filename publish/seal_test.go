@@ -80,6 +80,7 @@ func TestSealHonest(t *testing.T) {
 	require.Empty(t, rep.Seals[0].Released)
 	require.Contains(t, rep.String(), "sealed draw 000002-seal.note (announcement 000001-announcement.note, plan test-7): drawn at 2026-11-22T01:35:00Z, sealed on 2026-11-22T01:35:00Z; still sealed (results due by")
 	require.Empty(t, rep.Draws)
+	require.Contains(t, rep.String(), "  - 000002-seal.note: when the content of the sealed draw was fixed (it claims 2026-11-22T01:35:00Z)")
 
 	// Nothing else concerns the announcement until it is released.
 	_, _, _, err = SealDraw(context.Background(), f.l, f.signers, f.ann, f.set, diceEvidence(t, digits), tSeal, SealOptions{})

@@ -389,8 +389,11 @@ func CheckTiming(in TimingInput) *TimingReport {
 			rep.FutureDated = append(rep.FutureDated, FutureDated{Doc: e.File, Seq: e.Seq, Claimed: t, Witnessed: b})
 			problem(e.File, e.Seq, &FutureDocumentError{Doc: e.File, Seq: e.Seq, Claimed: t, Witness: b})
 		}
-		if e.Seal != nil && len(ws) > 0 {
+		switch {
+		case e.Seal != nil && len(ws) > 0:
 			rep.Seals = append(rep.Seals, SealTiming{Doc: e.File, Seq: e.Seq, DrawnAt: e.Seal.DrawnAt.Time, Witnessed: b})
+		case e.Seal != nil:
+			rep.OperatorWord = append(rep.OperatorWord, fmt.Sprintf("%s: when the content of the sealed draw was fixed (it claims %s)", e.File, At(e.Seal.Published.Time).Format(time.RFC3339)))
 		}
 		if e.Announcement == nil {
 			continue

@@ -137,6 +137,11 @@ func runLedgerDraw(f *ledgerDrawFlags, dir string, tf tableFlags, dice, viewFile
 	defer l.Close()
 	ann := rec.Undrawn()
 	if ann == nil {
+		for _, s := range rec.Seals() {
+			if rec.ReleasedBy(s.Digest) == nil {
+				return fmt.Errorf("--ledger %s: no open announcement: the draw of the last one is sealed by %s; publish it with unseal when the inspections are done", f.ledger, s.File)
+			}
+		}
 		return fmt.Errorf("--ledger %s: no open announcement (each is drawn or withdrawn); a re-draw is an amendment (amend --redraw --reason TEXT) and a new announcement", f.ledger)
 	}
 	var evidence []random.SeedEvidence

@@ -55,7 +55,7 @@ func TestCLISealHonest(t *testing.T) {
 	// No other draw for the announcement; not again sealed either.
 	code, _, errs = cli(t, "draw", "--dir", tl.dir, "--ledger", tl.path, "--key", tl.agency+".key", "--seed-dice", trustDigits, "--at", "2026-11-22T09:40:00+08:00")
 	require.Equal(t, 2, code)
-	require.Contains(t, errs, "no open announcement")
+	require.Contains(t, errs, "no open announcement: the draw of the last one is sealed by 000002-seal.note; publish it with unseal")
 	code, _, errs = tl.sealedDraw(tl.path, trustDigits, filepath.Join(tl.tmp, "again.json"))
 	require.Equal(t, 2, code)
 	require.Contains(t, errs, "no open announcement")
