@@ -228,3 +228,29 @@ func TestCLISealThirdParty(t *testing.T) {
 	_, err := os.Stat(filepath.Join(tl.tmp, "m.json"))
 	require.ErrorIs(t, err, os.ErrNotExist, "nothing kept when nothing is sealed")
 }
+
+// The public bundle of a sealed ledger withholds the announcement's
+// tables; verify --bundle says so and passes; after the release the
+// bundle replays the draw.
+func TestCLISealBundle(t *testing.T) {
+	tl := newTrustLedger(t)
+	code, _, errs := tl.announce(tl.dir, trustCeremony, "2026-11-20T10:00:00+08:00")
+	require.Equal(t, 0, code, errs)
+	file := filepath.Join(tl.tmp, "sealed.json")
+	code, _, errs = tl.sealedDraw(tl.path, trustDigits, file)
+	require.Equal(t, 0, code, errs)
+	b1 := filepath.Join(tl.tmp, "bundle1")
+	out := mustCLI(t, "bundle", "--ledger", tl.path, "--dir", tl.dir, "--out", b1)
+	require.Contains(t, out, "000001-announcement.note: tables withheld while its draw is sealed (000002-seal.note)")
+	code, out, errs = cli(t, "verify", "--bundle", b1, "--pub", tl.agency+".pub", "--at", "2026-11-25T10:00:00+08:00")
+	require.Equal(t, 0, code, errs+out)
+	require.Contains(t, out, "withheld while its draw is sealed by 000002-seal.note")
+
+	mustCLI(t, "unseal", "--ledger", tl.path, "--key", tl.agency+".key", "--file", file, "--at", "2026-12-01T09:00:00+08:00")
+	b2 := filepath.Join(tl.tmp, "bundle2")
+	out = mustCLI(t, "bundle", "--ledger", tl.path, "--dir", tl.dir, "--out", b2)
+	require.Contains(t, out, "000001-announcement.note: tables of ")
+	code, out, errs = cli(t, "verify", "--bundle", b2, "--pub", tl.agency+".pub", "--at", "2026-12-02T10:00:00+08:00")
+	require.Equal(t, 0, code, errs+out)
+	require.Contains(t, out, "replayed: identical")
+}
