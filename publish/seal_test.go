@@ -589,4 +589,8 @@ func TestSealBundle(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, rep.OK())
 	require.Contains(t, rep.String(), "announcements[0].sealed \"ledger/000002-seal.note\": inconsistent record: the tables of ledger/000001-announcement.note are withheld")
+	// A business checking itself against that bundle gets an error, not a panic.
+	_, err = SelfCheckBundle(b3, f.vs, f.res.Selected[0].ID, SelfCheckOptions{})
+	require.ErrorIs(t, err, ErrReference)
+	require.ErrorContains(t, err, "withholds the tables")
 }
