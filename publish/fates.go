@@ -106,7 +106,7 @@ type FateKind string
 
 // The fates of an announcement.
 const (
-	// FateOpen: neither drawn nor withdrawn yet. At most one
+	// FateOpen: neither drawn, sealed nor withdrawn yet. At most one
 	// announcement of a ledger is open at a time.
 	FateOpen FateKind = "open"
 	// FateDrawn: drawn, and the draw stands.
@@ -194,7 +194,7 @@ func (r *Record) fateOf(e *RecordDoc) Fate {
 	return f
 }
 
-// Open returns the announcement that is open (neither drawn nor
+// Open returns the announcement that is open (neither drawn, sealed nor
 // withdrawn), or nil.
 func (r *Record) Open() *RecordDoc { return r.open }
 

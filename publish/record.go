@@ -105,6 +105,13 @@ func (d *RecordDoc) Plan() *random.Plan { return d.plan }
 //   - a withdrawal names an announcement that is neither drawn nor
 //     withdrawn, with a reason; a withdrawn announcement cannot be drawn
 //     ([ErrWithdrawn]);
+//   - sealed draws (protocol v2 §8, [SealDraw]): a seal names an
+//     announcement neither drawn, withdrawn nor sealed, with the time
+//     rules of a draw; until its release nothing else concerns that
+//     announcement ([ErrSealedDraw]); the release is a draw with the
+//     headers "seal" and "unsealed" whose body is, byte for byte, the
+//     one sealed, with the seal's drawn_at ([ErrSealBroken]); its time
+//     in the record is its "unsealed" header;
 //   - a draw names an earlier announcement that has no draw yet
 //     ([ErrSecondDraw]); it is made after the announcement and not
 //     before its beacon round is due or its ceremony held; its evidence
@@ -276,8 +283,8 @@ func (r *Record) Lookup(d Digest) (*RecordDoc, bool) {
 	return e, ok
 }
 
-// Undrawn returns the announcement that is open (neither drawn nor
-// withdrawn), or nil; it is [Record.Open].
+// Undrawn returns the announcement that is open (neither drawn, sealed
+// nor withdrawn), or nil; it is [Record.Open].
 func (r *Record) Undrawn() *RecordDoc { return r.open }
 
 // DrawOf returns the draw of an announcement, or nil.

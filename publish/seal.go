@@ -349,6 +349,15 @@ func (v *verifier) seals(r *Record) {
 				}
 			}
 		}
+		if x.Released == "" {
+			// A later announcement while this draw stays sealed: if the
+			// seal is never released, the sealed draw was re-rolled.
+			for _, a := range r.Docs[e.Seq:] {
+				if a.Announcement != nil {
+					v.warn(a.File, a.Seq, "%s was announced while the draw of %s is sealed by %s and not released: a re-roll if it never is", a.File, ann.File, e.File)
+				}
+			}
+		}
 		v.rep.Seals = append(v.rep.Seals, x)
 	}
 }

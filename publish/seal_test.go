@@ -594,3 +594,17 @@ func TestSealBundle(t *testing.T) {
 	require.ErrorIs(t, err, ErrReference)
 	require.ErrorContains(t, err, "withholds the tables")
 }
+
+// A seal never released and a new announcement after it: the sealed
+// draw may have been re-rolled in the dark; verification says so at once.
+func TestSealThenAnnounceAgain(t *testing.T) {
+	f := newFixture(t)
+	f.seal(t)
+	c2 := random.Ceremony{When: "2026-11-29T09:30:00+08:00", Where: "县卫生健康局三楼会议室"}
+	_, err := Announce(f.l, f.signers, variantPlan(t, f), f.set, []random.SeedPromise{random.DiceSource{Ceremony: c2}.Promise()}, tSeal.Add(time.Hour))
+	require.NoError(t, err, "a sealed announcement is not open")
+	rep, err := Verify(f.l, f.set, f.vs, Options{})
+	require.NoError(t, err)
+	require.True(t, rep.OK(), rep.String())
+	requireWarning(t, rep, "000003-announcement.note was announced while the draw of 000001-announcement.note is sealed by 000002-seal.note and not released: a re-roll if it never is")
+}

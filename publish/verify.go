@@ -289,9 +289,13 @@ const maxViewMismatches = 20
 //     known to the tables.
 //
 // It lists every announcement with its fate (Report.Fates: drawn,
-// withdrawn, redrawn, open), and reports as warnings (not failures):
-// withdrawals at or after their seed event ("re-roll"), and of
-// announcements whose seed event has no time ("possible re-roll");
+// withdrawn, redrawn, sealed, open) and every sealed draw (Report.Seals:
+// when sealed, when witnessed, when released), and reports as warnings
+// (not failures): a draw still sealed after the results deadline counted
+// from its seal, an announcement published while a draw is sealed and
+// not released, withdrawals at or after their seed event ("re-roll"),
+// and of announcements whose seed event has no time ("possible
+// re-roll");
 // results published after [ResultsDue], selected premises with no outcome
 // yet, every redraw, seeds that cannot be verified, signatures by keys
 // the reader does not know, announcements published despite pre-flight
