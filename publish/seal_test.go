@@ -608,3 +608,26 @@ func TestSealThenAnnounceAgain(t *testing.T) {
 	require.True(t, rep.OK(), rep.String())
 	requireWarning(t, rep, "000003-announcement.note was announced while the draw of 000001-announcement.note is sealed by 000002-seal.note and not released: a re-roll if it never is")
 }
+
+// The worked example of SPEC §28.3: the county-7 draw of the worked
+// example (§7.15), sealed with the nonce 0x5e × 32 at 2026-11-22T01:35Z
+// and released at 2026-12-01T01:00Z, signed by both test keys. Do not
+// change: these digests cover published bytes.
+func TestSealWorkedExample(t *testing.T) {
+	f := newFixture(t)
+	sealed, sd := f.seal(t)
+	require.Equal(t, "c6905ea2da16bc61609970f82d5a5a8ff4808e1464d88f9c830d701ad3a12ce3", SealDigest(sealed).String())
+	require.Equal(t, "ac0f1d91ab1b1f953996768bfa27693c298ade9441672da50269239e68455a01", sd.String())
+	require.True(t, strings.HasPrefix(string(sealed), "{\n \"announcement\": \"619a7bce6c1f17640b95d2dde57c3c0b9880fe4b058a04afd3a44740001216e7\",\n \"drawn_at\": \"2026-11-22T01:35:00Z\",\n \"nonce\": \""+strings.Repeat("5e", 32)+"\",\n \"evidence\": ["))
+	b, err := f.l.Read(2)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(string(b), "doublerandom/v1 seal\nledger: example.gov.cn/scjgj\nseq: 2\nprev: 619a7bce6c1f17640b95d2dde57c3c0b9880fe4b058a04afd3a44740001216e7\n\n"+
+		"{\n \"published\": \"2026-11-22T01:35:00Z\",\n \"announcement\": \"619a7bce6c1f17640b95d2dde57c3c0b9880fe4b058a04afd3a44740001216e7\",\n"+
+		" \"sealed\": \"c6905ea2da16bc61609970f82d5a5a8ff4808e1464d88f9c830d701ad3a12ce3\",\n \"drawn_at\": \"2026-11-22T01:35:00Z\"\n}\n\n"), string(b))
+	d, err := Unseal(f.l, f.signers, sealed, tUnseal)
+	require.NoError(t, err)
+	require.Equal(t, "5f14a4b88db196f9b60dbfab24207c0fb9db29862f698d2f6371761283678e66", d.String())
+	b, err = f.l.Read(3)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(string(b), "doublerandom/v1 draw\nledger: example.gov.cn/scjgj\nseq: 3\nprev: "+sd.String()+"\nseal: "+sd.String()+"\nunsealed: 2026-12-01T01:00:00Z\n\n"+string(sealed)+"\n— "))
+}
