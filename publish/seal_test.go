@@ -77,6 +77,8 @@ func TestSealHonest(t *testing.T) {
 	require.True(t, rep.OK(), rep.String())
 	require.Len(t, rep.Seals, 1)
 	require.Equal(t, "000002-seal.note", rep.Seals[0].Doc)
+	require.Equal(t, FateSealed, rep.Fates[0].Fate)
+	require.Equal(t, "000002-seal.note", rep.Fates[0].By)
 	require.Empty(t, rep.Seals[0].Released)
 	require.Contains(t, rep.String(), "sealed draw 000002-seal.note (announcement 000001-announcement.note, plan test-7): drawn at 2026-11-22T01:35:00Z, sealed on 2026-11-22T01:35:00Z; still sealed (results due by")
 	require.Empty(t, rep.Draws)

@@ -150,8 +150,8 @@ type FateReport struct {
 	Fate         FateKind
 	// SeedEvent lists the seed event's keys ([SeedEvent]).
 	SeedEvent string
-	// By names the draw (drawn), the redraw amendment (redrawn) or the
-	// withdrawal (withdrawn).
+	// By names the draw (drawn), the redraw amendment (redrawn), the
+	// withdrawal (withdrawn) or the seal (sealed).
 	By     string
 	Reason string
 	// ReRoll: withdrawn or redrawn at or after the seed event;
@@ -497,7 +497,7 @@ func (v *verifier) fates(r *Record, sets map[Digest]*roster.Set) {
 		a := f.Announcement
 		fr := FateReport{Announcement: a.File, Seq: a.Seq, Fate: f.Fate, SeedEvent: f.SeedEvent.String(), Reason: f.Reason,
 			ReRoll: f.ReRoll, ReRollUnknown: f.ReRollUnknown, Line: f.String()}
-		for _, d := range []*RecordDoc{f.Withdrawal, f.Redraw, f.Draw} {
+		for _, d := range []*RecordDoc{f.Withdrawal, f.Redraw, f.Draw, f.Seal} {
 			if d != nil {
 				fr.By = d.File
 				break
