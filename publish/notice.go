@@ -453,16 +453,29 @@ func docBody(e *RecordDoc) any {
 	return nil
 }
 
-// noticeWithdrawals lists the withdrawn announcements of the record.
-//
-// HOOK(withdrawals): withdrawal documents (protocol-v2 §8: "the public
-// notice shows withdrawn announcements") are being added to the record
-// by another change. Once Record knows them, return here one
-// NoticeWithdrawn per withdrawal: the announcement's file and plan, the
-// reason, the time and whether it came after the seed event (AfterSeed).
-// Every format already renders the list (HTML and XLSX show "无" while
-// it is empty).
-func noticeWithdrawals(r *Record) []NoticeWithdrawn { return nil }
+// noticeWithdrawals lists the withdrawn announcements of the record
+// (protocol v2 §8: "the public notice shows withdrawn announcements"),
+// from [Record.Fates]: the announcement's file and plan, the reason, the
+// time, and whether the withdrawal came at or after the seed event, or
+// after one of unknown time (AfterSeed: a possible re-roll).
+func noticeWithdrawals(r *Record) []NoticeWithdrawn {
+	var out []NoticeWithdrawn
+	for _, f := range r.Fates() {
+		if f.Fate != FateWithdrawn {
+			continue
+		}
+		a := f.Announcement
+		plan := a.Announcement.PlanID
+		if a.plan != nil && a.plan.Name != "" {
+			plan = a.plan.Name
+		} else if a.planV2 != nil && a.planV2.Name != "" {
+			plan = a.planV2.Name
+		}
+		out = append(out, NoticeWithdrawn{AnnouncementFile: a.File, Plan: plan, Reason: f.Reason,
+			Published: f.At, AfterSeed: f.ReRoll || f.ReRollUnknown})
+	}
+	return out
+}
 
 // noticeTasks returns the tasks of a draw with their counts.
 //
