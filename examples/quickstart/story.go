@@ -285,7 +285,7 @@ func (p *printer) visits() {
 		p.team(v)
 	}
 	show(p.firstVisit(p.hasTask("water")))
-	show(p.firstVisit(p.hasUnit("scjg")))
+	show(p.firstVisit(p.withMember("scjg")))
 	show(p.firstVisit(func(v *random.Visit) bool { return v.Team != nil && len(v.Tasks) > 1 && !shown[v.ID] }))
 }
 
@@ -357,6 +357,14 @@ func (p *printer) hasTask(id string) func(v *random.Visit) bool {
 func (p *printer) hasUnit(unit string) func(v *random.Visit) bool {
 	return func(v *random.Visit) bool {
 		return slices.ContainsFunc(v.Team, func(m random.Member) bool { return m.Slot >= 0 && p.unitOf(m.ID) == unit })
+	}
+}
+
+// withMember holds for a visit with a member of the unit, in a slot or
+// as a fill-up.
+func (p *printer) withMember(unit string) func(v *random.Visit) bool {
+	return func(v *random.Visit) bool {
+		return slices.ContainsFunc(v.Team, func(m random.Member) bool { return p.unitOf(m.ID) == unit })
 	}
 }
 
