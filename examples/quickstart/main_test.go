@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/doublerandom/doublerandom/examples/internal/samplecounty"
 	"github.com/doublerandom/doublerandom/publish"
+	"github.com/doublerandom/doublerandom/random"
 	"github.com/doublerandom/doublerandom/roster"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/mod/sumdb/note"
@@ -228,4 +232,60 @@ func TestQuickstartV1Clock(t *testing.T) {
 	require.Equal(t, key(a.String()), key(b.String()))
 	require.Contains(t, a.String(), "1. announced 09:58:00")
 	require.Contains(t, a.String(), "3. drawn     10:00:00")
+}
+
+// When a draw leaves visits without a team, the story names each and
+// says why in words (from the draw's explanation). The sample plan staffs
+// every visit, so this plan is edited: radiation asks for a disease
+// control inspector with the radiation specialty (nobody has both), and
+// occupational health for teams of 60 (more than are eligible).
+func TestUnstaffedExplained(t *testing.T) {
+	files, err := samplecounty.GenerateV2(samplecounty.DefaultConfig())
+	require.NoError(t, err)
+	var plan map[string]any
+	require.NoError(t, json.Unmarshal(files.Plan, &plan))
+	for _, task := range plan["tasks"].([]any) {
+		task := task.(map[string]any)
+		team := task["team"].(map[string]any)
+		switch task["id"] {
+		case "radiation":
+			team["slots"] = append(team["slots"].([]any), map[string]any{"unit": "cdc", "specialty": "radiation"})
+		case "occupational":
+			team["size"] = 60
+		}
+	}
+	b, err := json.Marshal(plan)
+	require.NoError(t, err)
+	p, err := random.ParsePlanV2(b)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, files.WriteDir(filepath.Join(dir, "county")))
+	set := loadCounty(t, dir, make([]byte, roster.BlindingKeySize))
+	res, err := random.DrawV2(context.Background(), p, set, []byte("a seed of the test, 32 bytes....")[:32], random.Options{})
+	require.NoError(t, err)
+
+	var out bytes.Buffer
+	pr := printer{w: &out, plan: p, set: set, res: res}
+	require.NoError(t, pr.unstaffed())
+	var radiation, occupational int
+	for _, v := range res.Visits {
+		if v.Team != nil {
+			continue
+		}
+		row, _ := set.Premises.Lookup(v.ID)
+		require.Contains(t, out.String(), "无人检查 unstaffed: "+row.Get("name")+"（"+v.Unstaffed.Code()+"）")
+		for _, task := range v.Tasks {
+			switch p.Tasks[task.Task].ID {
+			case "radiation":
+				radiation++
+			case "occupational":
+				occupational++
+			}
+		}
+	}
+	require.Equal(t, res.Tasks[p.TaskIndex("radiation")].Quota, radiation, "every radiation visit is unstaffed")
+	require.Equal(t, res.Tasks[p.TaskIndex("occupational")].Quota, occupational, "every occupational visit is unstaffed")
+	require.Contains(t, out.String(), "名合格人员中没有疾控中心·放射卫生")
+	require.Regexp(t, `\d+ 名合格人员中尚有余量的只有 \d+ 人，不足 60 人的检查组`, out.String())
+	require.NotContains(t, out.String(), "every visit is staffed")
 }
