@@ -32,7 +32,7 @@ func TestRun(t *testing.T) {
 		want   []string
 	}{
 		{"example digits", testRuns, 0, []string{
-			"澄溪县卫生健康局第一批双随机抽查",
+			"快速上手 quickstart：澄溪县卫生健康局2026年度双随机抽查（第一批）",
 			"1 学校卫生", "2 生活饮用水卫生（与水利局联合）", "6 传染病防治（医院、卫生院）",
 			"检查对象名录 premises    3000 户",
 			"二、公告前模拟 — simulated before announcing: 20 draws",

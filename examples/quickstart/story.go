@@ -66,7 +66,7 @@ type printer struct {
 func (p *printer) line(format string, args ...any) { fmt.Fprintf(p.w, format+"\n", args...) }
 
 func (p *printer) title() {
-	p.line("doublerandom 快速上手：%s第一批双随机抽查（虚构县 a fictional county；protocol v2）", p.plan.Authority)
+	p.line("doublerandom 快速上手 quickstart：%s（虚构县 a fictional county；protocol v2）", p.plan.Name)
 }
 
 // section starts a part of the story: its Chinese title and an English
@@ -177,7 +177,7 @@ func (p *printer) tables() {
 // tasks prints the plan and its tasks in words.
 func (p *printer) tasks() {
 	p.line("  计划 plan %s「%s」，计划日期 %s", p.plan.ID, p.plan.Name, p.plan.Date)
-	p.line("  %s%s%s", pad("抽查任务 task", 36), pad("比例 ratio", 24), "检查组 team")
+	p.line("  %s%s%s", pad("抽查任务 task", 36), pad("比例 ratio", 26), "检查组 team")
 	for i, t := range p.plan.Tasks {
 		ratio := t.Ratio.String()
 		if t.Min > 0 {
@@ -205,7 +205,7 @@ func (p *printer) tasks() {
 				team += fmt.Sprintf(" + %d 人", extra)
 			}
 		}
-		p.line("  %d %s%s%s", i+1, pad(p.taskName(i), 34), pad(ratio, 24), team)
+		p.line("  %d %s%s%s", i+1, pad(p.taskName(i), 34), pad(ratio, 26), team)
 	}
 	for _, t := range p.plan.Targeted {
 		p.line("  定向 targeted: %s（%s）", p.premisesName(t.ID), t.Reason)
@@ -239,7 +239,7 @@ func percent(n, of int) string { return fmt.Sprintf("%.0f%%", 100*float64(n)/flo
 func (p *printer) announcement(vk string, announced, held time.Time, digits string, example bool) {
 	p.line("  签名密钥 signing key   %s（本次新生成，演示用 a fresh demonstration key）", vk)
 	p.line("  盲化密钥 blinding key  agency.blind（与签名密钥一同保管，绝不公开 kept with the signing key, never published）")
-	p.line("  （两把密钥每次运行都新生成：根值随之不同，所以同样的骰子数字每次抽出的结果也不同 fresh keys on every run, so every run draws differently）")
+	p.line("  （盲化密钥每次运行都新生成，四表根值随之不同，同样的骰子数字每次抽出的结果也不同 a fresh blinding key: other roots, another draw）")
 	p.line("  %s  公布 000001-announcement.note：计划、四表根值、摇号仪式的时间地点（种子尚不存在 the seed does not exist yet）", clock(announced))
 	label := "示例仪式的数字：圆周率的前 20 位；-seed-dice 用你自己的 the example's digits"
 	if !example {
