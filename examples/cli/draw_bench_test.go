@@ -1,0 +1,206 @@
+package main
+
+// BenchmarkDrawFloor times the command-line draw (run "draw" with a
+// view file, exactly as the command line does it) beside the floor
+// program (package floor) on the same county folder, back to back in
+// each iteration, and reports the best of each and their ratio. The
+// county is shaped like an exported register: samplecounty with rows
+// shuffled and ids of 18 to 22 bytes (40 inspectors, the generator's
+// default). Wall times on a shared machine are noisy: read the ratios,
+// measured in the same run, and the CPU times beside them.
+//
+//	go test ./examples/cli -run '^$' -bench DrawFloor -benchtime 3x
+//	DOUBLERANDOM_BENCH_PREMISES=1000000,10000000 go test ./examples/cli -run '^$' -bench DrawFloor -benchtime 2x -timeout 60m
+//
+// The generated counties are kept under DOUBLERANDOM_BENCH_COUNTIES (a
+// folder; default the system's temporary folder) for the next run.
+
+import (
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/doublerandom/doublerandom/examples/internal/floor"
+	"github.com/doublerandom/doublerandom/examples/internal/samplecounty"
+)
+
+const benchSeedHex = "0123456789abcdef"
+
+func benchPremises(b *testing.B) []int {
+	v := os.Getenv("DOUBLERANDOM_BENCH_PREMISES")
+	if v == "" {
+		return []int{1_000_000}
+	}
+	var out []int
+	for _, s := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		require.NoError(b, err, "DOUBLERANDOM_BENCH_PREMISES")
+		out = append(out, n)
+	}
+	return out
+}
+
+func sizeLabel(n int) string {
+	switch {
+	case n >= 1_000_000 && n%1_000_000 == 0:
+		return fmt.Sprintf("%dM", n/1_000_000)
+	case n >= 1000 && n%1000 == 0:
+		return fmt.Sprintf("%dk", n/1000)
+	}
+	return strconv.Itoa(n)
+}
+
+// benchCounty returns the folder of the shuffled, long-id sample county
+// of n premises, generating it once.
+func benchCounty(b *testing.B, n int) string {
+	root := os.Getenv("DOUBLERANDOM_BENCH_COUNTIES")
+	if root == "" {
+		root = os.TempDir()
+	}
+	dir := filepath.Join(root, fmt.Sprintf("doublerandom-bench-county-%d-shuffled-v1", n))
+	done := filepath.Join(dir, ".complete")
+	if _, err := os.Stat(done); err == nil {
+		return dir
+	}
+	f, err := samplecounty.Generate(samplecounty.Config{Premises: n, Inspectors: samplecounty.DefaultInspectors, Shuffle: true, LongIDs: true})
+	require.NoError(b, err)
+	require.NoError(b, f.WriteDir(dir))
+	require.NoError(b, os.WriteFile(done, nil, 0o644))
+	return dir
+}
+
+// cpuTime is the user and system time of this process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// timed runs f and returns its wall and CPU time.
+func timed(f func()) (wall, cpu time.Duration) {
+	c0, t0 := cpuTime(), time.Now()
+	f()
+	return time.Since(t0), cpuTime() - c0
+}
+
+// best keeps the smallest of the times it is given.
+type best struct{ wall, cpu time.Duration }
+
+func (b *best) add(wall, cpu time.Duration) {
+	if b.wall == 0 || wall < b.wall {
+		b.wall = wall
+	}
+	if b.cpu == 0 || cpu < b.cpu {
+		b.cpu = cpu
+	}
+}
+
+// cliDraw runs "cli draw" on dir, writing the view to a new file, as a
+// user does; the summary and the load report are discarded.
+func cliDraw(b *testing.B, dir string, extra ...string) {
+	view := filepath.Join(b.TempDir(), "view.json")
+	args := append([]string{"draw", "--dir", dir, "--seed-hex", benchSeedHex, "--view", view}, extra...)
+	var stderr strings.Builder
+	if code := run(args, io.Discard, &stderr); code != 0 {
+		b.Fatalf("cli draw: exit %d: %s", code, stderr.String())
+	}
+}
+
+func runFloor(b *testing.B, dir string) {
+	seed, _ := hex.DecodeString(benchSeedHex)
+	out, err := os.Create(filepath.Join(b.TempDir(), "selections.txt"))
+	require.NoError(b, err)
+	defer out.Close()
+	_, err = floor.Draw(dir, seed, out)
+	require.NoError(b, err)
+}
+
+func BenchmarkDrawFloor(b *testing.B) {
+	for _, n := range benchPremises(b) {
+		b.Run(sizeLabel(n), func(b *testing.B) {
+			dir := benchCounty(b, n)
+			var fl, dr best
+			for b.Loop() {
+				fl.add(timed(func() { runFloor(b, dir) }))
+				dr.add(timed(func() { cliDraw(b, dir) }))
+			}
+			reportPair(b, "floor", fl, "draw", dr)
+		})
+	}
+}
+
+// reportPair reports the best wall and CPU times of two programs and
+// the ratio of the second to the first.
+func reportPair(b *testing.B, a string, x best, c string, y best) {
+	b.ReportMetric(x.wall.Seconds(), a+"-s")
+	b.ReportMetric(y.wall.Seconds(), c+"-s")
+	b.ReportMetric(x.cpu.Seconds(), a+"-cpu-s")
+	b.ReportMetric(y.cpu.Seconds(), c+"-cpu-s")
+	b.ReportMetric(y.wall.Seconds()/x.wall.Seconds(), c+"/"+a)
+	b.ReportMetric(y.cpu.Seconds()/x.cpu.Seconds(), c+"/"+a+"-cpu")
+}
+
+// BenchmarkLedger times, on the same county and seed, the plain draw,
+// the draw published into a ledger (draw --ledger, after an announce
+// that is not timed) and the audit of that ledger with the tables
+// (verify --dir), and reports the ratios of the last two to the first.
+func BenchmarkLedger(b *testing.B) {
+	tmp := b.TempDir()
+	key := filepath.Join(tmp, "agency")
+	if code := run([]string{"keygen", "--name", "example.gov.cn/wjw", "--out", key}, io.Discard, io.Discard); code != 0 {
+		b.Fatal("keygen")
+	}
+	const dice = "2023 7331 1281 5921 1123"
+	for _, n := range benchPremises(b) {
+		b.Run(sizeLabel(n), func(b *testing.B) {
+			dir := benchCounty(b, n)
+			var plain, pub, ver best
+			for b.Loop() {
+				b.StopTimer()
+				ledger := filepath.Join(b.TempDir(), "ledger")
+				mustRun(b, "announce", "--dir", dir, "--ledger", ledger, "--key", key+".key",
+					"--dice-ceremony", "2026-11-22T09:30:00+08:00, 县卫生健康局三楼会议室", "--at", "2026-11-20T10:00:00+08:00")
+				b.StartTimer()
+				plainView, ledgerView := filepath.Join(b.TempDir(), "view.json"), filepath.Join(b.TempDir(), "view.json")
+				plain.add(timed(func() { mustRun(b, "draw", "--dir", dir, "--seed-dice", dice, "--view", plainView) }))
+				pub.add(timed(func() {
+					mustRun(b, "draw", "--dir", dir, "--ledger", ledger, "--key", key+".key", "--seed-dice", dice,
+						"--view", ledgerView, "--at", "2026-11-22T09:35:00+08:00")
+				}))
+				ver.add(timed(func() {
+					mustRun(b, "verify", "--ledger", ledger, "--dir", dir, "--pub", key+".pub", "--at", "2026-12-02T10:00:00+08:00")
+				}))
+				b.StopTimer()
+				x, err := os.ReadFile(plainView)
+				require.NoError(b, err)
+				y, err := os.ReadFile(ledgerView)
+				require.NoError(b, err)
+				require.Equal(b, string(x), string(y), "the published draw's view differs from the plain draw's")
+				b.StartTimer()
+			}
+			reportPair(b, "draw", plain, "ledger", pub)
+			b.ReportMetric(ver.wall.Seconds(), "verify-s")
+			b.ReportMetric(ver.cpu.Seconds(), "verify-cpu-s")
+			b.ReportMetric(ver.wall.Seconds()/plain.wall.Seconds(), "verify/draw")
+			b.ReportMetric(ver.cpu.Seconds()/plain.cpu.Seconds(), "verify/draw-cpu")
+		})
+	}
+}
+
+func mustRun(b *testing.B, args ...string) {
+	var stderr strings.Builder
+	if code := run(args, io.Discard, &stderr); code != 0 {
+		b.Fatalf("cli %s: exit %d: %s", args[0], code, stderr.String())
+	}
+}
