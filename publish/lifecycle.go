@@ -55,7 +55,10 @@ func appendDoc(l Ledger, signers []Signer, kind Kind, build func(r *Record) (any
 		if err := r.add(e); err != nil {
 			return Digest{}, err
 		}
-		if _, err := l.Append(signed); err != nil {
+		justParsed.Store(e.Digest, e.parsedBody())
+		_, err = l.Append(signed)
+		justParsed.Delete(e.Digest)
+		if err != nil {
 			if errors.Is(err, ErrStale) && attempt < maxStaleRetries {
 				continue
 			}

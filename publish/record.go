@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -73,6 +74,31 @@ type RecordDoc struct {
 	Results      *ResultsBody
 
 	plan *random.Plan // an announcement's plan
+	// body, when set, is the body parsed from Doc.Body already (see
+	// justParsed); add uses it instead of parsing again.
+	body any
+}
+
+// justParsed holds, by digest, the bodies of documents that appendDoc
+// has just parsed and checked and is appending: the ledger's validator
+// ([ValidateRecord]) is called under its lock with the same signed bytes,
+// and takes the body from here rather than parsing a large draw twice.
+// Equal digests are equal bytes, whose parse is the same.
+var justParsed sync.Map // Digest → any
+
+// parsedBody returns the body add set on e.
+func (e *RecordDoc) parsedBody() any {
+	switch {
+	case e.Announcement != nil:
+		return e.Announcement
+	case e.Draw != nil:
+		return e.Draw
+	case e.Amendment != nil:
+		return e.Amendment
+	case e.Results != nil:
+		return e.Results
+	}
+	return nil
 }
 
 // Plan returns the parsed plan of an announcement (nil for other kinds).
@@ -220,6 +246,9 @@ func ValidateRecord(prior Snapshot, doc *Document, signed []byte) error {
 	if err != nil {
 		return err
 	}
+	if b, ok := justParsed.Load(e.Digest); ok {
+		e.body = b
+	}
 	return r.add(e)
 }
 
@@ -302,7 +331,10 @@ func (r *Record) mismatch(e *RecordDoc, field, want, got string) error {
 // add checks document e against the record and, when it follows the
 // rules, adds it. On error the record is unchanged.
 func (r *Record) add(e *RecordDoc) error {
-	body, err := ParseBody(e.Doc)
+	body, err := e.body, error(nil)
+	if body == nil {
+		body, err = ParseBody(e.Doc)
+	}
 	if err != nil {
 		var de *DocumentError
 		if errors.As(err, &de) {
