@@ -33,8 +33,8 @@ func TestParseViewCanonicalPath(t *testing.T) {
 		s := string(b)
 		for _, bad := range []string{
 			strings.Replace(s, `"protocol"`, `"protocol": "x", "protocol"`, 1), // repeated key
-			strings.Replace(s, `"key"`, `"extra": 1, "key"`, 1),             // unknown key
-			s + " {}",                                      // data after the view
+			strings.Replace(s, `"key"`, `"extra": 1, "key"`, 1),                // unknown key
+			s + " {}", // data after the view
 			strings.Replace(s, `"team"`, `"unstaffed": "short", "team"`, 1), // both
 		} {
 			_, ok := parseCanonicalView([]byte(bad))
