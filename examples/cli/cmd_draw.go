@@ -30,11 +30,28 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	tf.define(fs)
 	var lf ledgerDrawFlags
 	lf.define(fs)
+	stream := fs.Bool("stream", false, "read the premises from premises.csv in two passes instead of into memory, for tables too large for it; a file not in id order is sorted first, in temporary files")
+	streamMem := fs.Int64("stream-mem", defaultStreamMem, "with --stream, the bytes of rows the sort of a file not in id order holds in memory at a time")
+	streamTmp := fs.String("stream-tmp", "", "with --stream, the folder for the sort's temporary files (default: the system's)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *dir == "" {
 		return usagef("--dir is required")
+	}
+	if !*stream {
+		var given []string
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "stream-mem" || f.Name == "stream-tmp" {
+				given = append(given, "--"+f.Name)
+			}
+		})
+		if len(given) > 0 {
+			return usagef("%s needs --stream", strings.Join(given, " and "))
+		}
+	}
+	if lf.ledger != "" && *stream {
+		return usagef("--stream cannot be used with --ledger")
 	}
 	if lf.ledger != "" {
 		if sf.hex != "" {
@@ -48,6 +65,9 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	seed, err := sf.seed()
 	if err != nil {
 		return err
+	}
+	if *stream {
+		return runDrawStream(*dir, tf, seed, *viewFile, *streamMem, *streamTmp, stdout)
 	}
 	plan, set, err := loadDir(*dir, tf)
 	if err != nil {
