@@ -367,3 +367,27 @@ func TestMergeRuns(t *testing.T) {
 		}
 	}
 }
+
+// sortRows orders rows as slices.SortFunc with compareRowsLines does:
+// ids sharing their first 16 bytes or more, ids that are prefixes of
+// others, repeated ids on different lines.
+func TestSortRowsCompactKeys(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	prefixes := []string{"", "91371727MA", "91371727MA1234567", "91371727MA12345678", "a", "ab"}
+	var rows []Row
+	for i := range 5000 {
+		id := prefixes[r.IntN(len(prefixes))]
+		for range r.IntN(8) {
+			id += string(rune('0' + r.IntN(3)))
+		}
+		if id == "" {
+			id = "z"
+		}
+		rows = append(rows, Row{ID: id, Line: i + 2})
+	}
+	r.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+	want := slices.Clone(rows)
+	slices.SortFunc(want, compareRowsLines)
+	sortRows(rows)
+	require.Equal(t, want, rows)
+}

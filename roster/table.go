@@ -164,7 +164,7 @@ func buildTable(kind Kind, rows []Row, warns []*RowError, header []string, opt O
 	// that repeat an id with no lines, which only make an error that
 	// reads the same whichever comes first.
 	if !slices.IsSortedFunc(t.rows, compareRowsLines) {
-		slices.SortFunc(t.rows, compareRowsLines)
+		sortRows(t.rows)
 	}
 	for i := 1; i < len(t.rows); i++ {
 		if t.rows[i].ID == t.rows[i-1].ID {

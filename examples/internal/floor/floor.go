@@ -162,7 +162,7 @@ func readTable(name string, conflicts bool, workers int, size func(n int), class
 	if err != nil {
 		return nil, err
 	}
-	if len(data) >= 1<<32 {
+	if uint64(len(data)) >= 1<<32 {
 		return nil, errBad
 	}
 	t := &table{text: data, idCol: -1}
