@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -77,22 +78,33 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *viewFile == "-" {
+		view, err := res.View().Encode()
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(view)
+		return err
+	}
+	// The summary is written for people while the view is encoded and
+	// written, off the path to the view.
+	var summary bytes.Buffer
+	summed := make(chan error, 1)
+	go func() { summed <- printDrawSummary(&summary, res) }()
 	view, err := res.View().Encode()
+	if err == nil && *viewFile != "" {
+		err = createNew("--view", *viewFile, view)
+	}
+	if serr := <-summed; err == nil {
+		err = serr
+	}
 	if err != nil {
 		return err
 	}
-	switch *viewFile {
-	case "":
-	case "-":
-		_, err := stdout.Write(view)
-		return err
-	default:
-		if err := createNew("--view", *viewFile, view); err != nil {
-			return err
-		}
-	}
-	return printDrawSummary(stdout, res)
+	_, err = stdout.Write(summary.Bytes())
+	return err
 }
+
 
 // ledgerDrawFlags are the flags of a draw published into a ledger.
 type ledgerDrawFlags struct {
