@@ -105,7 +105,6 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	return err
 }
 
-
 // ledgerDrawFlags are the flags of a draw published into a ledger.
 type ledgerDrawFlags struct {
 	writerFlags
