@@ -16,7 +16,9 @@ package main
 // folder; default the system's temporary folder) for the next run.
 
 import (
+	"context"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -32,6 +34,8 @@ import (
 
 	"github.com/doublerandom/doublerandom/examples/internal/floor"
 	"github.com/doublerandom/doublerandom/examples/internal/samplecounty"
+	"github.com/doublerandom/doublerandom/random"
+	"github.com/doublerandom/doublerandom/roster"
 )
 
 const benchSeedHex = "0123456789abcdef"
@@ -274,4 +278,84 @@ func heapPeak(f func()) uint64 {
 	f()
 	close(done)
 	return <-peak
+}
+
+// BenchmarkPlanV2 times, in the same run and on counties of the same
+// rows (samplecounty's v1 and v2 files of one Config, shuffled, long
+// ids), the v1 draw of the sample plan and a v2 draw of a plan of five
+// tasks with spread and weights (the sample v2 plan's school, water
+// (spread over towns), radiation, public-place (weighted by risk) and
+// occupational tasks), each with its JSON view encoded, from tables in
+// memory. It reports the best times, the ratio v2/v1 and how many
+// premises each selected.
+func BenchmarkPlanV2(b *testing.B) {
+	for _, n := range benchPremises(b) {
+		b.Run(sizeLabel(n), func(b *testing.B) {
+			dir1 := benchCounty(b, n)
+			plan1, err := random.LoadPlan(filepath.Join(dir1, "plan.json"))
+			require.NoError(b, err)
+			set1, err := roster.LoadDir(dir1, roster.Options{})
+			require.NoError(b, err)
+			dir2, plan2 := benchCountyV2(b, n)
+			set2, err := roster.LoadDir(dir2, roster.Options{Protocol: roster.ProtocolV2, Commitment: roster.Commitment{Key: make([]byte, roster.BlindingKeySize)}})
+			require.NoError(b, err)
+			seed := []byte("bench seed")
+			var v1, v2 best
+			var sel1, sel2 int
+			for b.Loop() {
+				v1.add(timed(func() {
+					res, err := random.Draw(context.Background(), plan1, set1, seed, random.Options{})
+					require.NoError(b, err)
+					_, err = res.View().Encode()
+					require.NoError(b, err)
+					sel1 = len(res.Selected)
+				}))
+				v2.add(timed(func() {
+					res, err := random.DrawV2(context.Background(), plan2, set2, seed, random.Options{})
+					require.NoError(b, err)
+					_, err = res.View().Encode()
+					require.NoError(b, err)
+					sel2 = len(res.Visits)
+				}))
+			}
+			reportPair(b, "v1", v1, "v2", v2)
+			b.ReportMetric(float64(sel1), "v1-selected")
+			b.ReportMetric(float64(sel2), "v2-visits")
+		})
+	}
+}
+
+// benchCountyV2 returns the folder of the v2 files of benchCounty's
+// county, with a plan of five of the sample v2 plan's tasks (and no
+// targeted premises).
+func benchCountyV2(b *testing.B, n int) (string, *random.PlanV2) {
+	root := os.Getenv("DOUBLERANDOM_BENCH_COUNTIES")
+	if root == "" {
+		root = os.TempDir()
+	}
+	dir := filepath.Join(root, fmt.Sprintf("doublerandom-bench-county-%d-shuffled-v2", n))
+	done := filepath.Join(dir, ".complete")
+	if _, err := os.Stat(done); err != nil {
+		f, err := samplecounty.GenerateV2(samplecounty.Config{Premises: n, Inspectors: samplecounty.DefaultInspectors, Shuffle: true, LongIDs: true})
+		require.NoError(b, err)
+		var plan map[string]any
+		require.NoError(b, json.Unmarshal(f.Plan, &plan))
+		var tasks []any
+		for _, t := range plan["tasks"].([]any) {
+			switch t.(map[string]any)["id"] {
+			case "school", "water", "radiation", "public-place", "occupational":
+				tasks = append(tasks, t)
+			}
+		}
+		require.Len(b, tasks, 5)
+		plan["tasks"] = tasks
+		delete(plan, "targeted") // its premises is in a task left out
+		f.Plan, err = json.MarshalIndent(plan, "", "  ")
+		require.NoError(b, err)
+		require.NoError(b, f.WriteDir(dir))
+		require.NoError(b, os.WriteFile(done, nil, 0o644))
+	}
+	plan, err := random.LoadPlanV2(filepath.Join(dir, "plan.json"))
+	require.NoError(b, err)
+	return dir, plan
 }
