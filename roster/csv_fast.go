@@ -121,7 +121,14 @@ func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool)
 	dates := make([]int, n)
 	warns := make([][]*RowError, n)
 	var failed atomic.Bool
+	// v1 leaf hashes, by line, hashed while each row is at hand (in file
+	// order, its text in cache) rather than in a later pass in id order.
+	var leaves []Hash
+	if opt.Protocol != ProtocolV2 {
+		leaves = make([]Hash, starts[n])
+	}
 	parallel(n, func(k int) {
+		var tb TreeBuilder
 		w := newFastWorker(kind, opt, header, idCol, order)
 		c := text[bounds[k]:bounds[k+1]]
 		if !plainText(c) {
@@ -146,6 +153,10 @@ func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool)
 				if !ok {
 					failed.Store(true)
 					return
+				}
+				if leaves != nil {
+					tb.buf = r.AppendLeaf(append(tb.buf[:0], 0))
+					leaves[line-headerLine-1] = tb.sum()
 				}
 				out[m] = r
 				m++
@@ -189,6 +200,7 @@ func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool)
 		src.dates += d
 	}
 	t.source = src
+	t.fileLeaves, t.leafBase = leaves, headerLine+1
 	// Warnings reach Options.Warn only now that the table stands, so
 	// that a decline does not report them twice.
 	if opt.Warn != nil {

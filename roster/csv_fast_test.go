@@ -63,7 +63,13 @@ func requireFastAgrees(t *testing.T, data []byte, kind Kind, opt Options) bool {
 		require.Equal(t, want.Rows(), got.Rows(), msg)
 		require.Equal(t, want.Warnings, got.Warnings, msg)
 		require.Equal(t, slowWarned, fastWarned, msg)
+		if opt.Protocol != ProtocolV2 {
+			// The root from the leaves hashed while reading.
+			require.NotNil(t, got.fileLeaves, msg)
+		}
 		require.Equal(t, want.Root(), got.Root(), msg)
+		require.Nil(t, got.fileLeaves, "dropped once the root is known")
+		require.Equal(t, rowsRoot(got.Rows()), got.Root(), msg)
 		for _, r := range got.Rows() {
 			require.Equal(t, len(r.Attrs), cap(r.Attrs), msg)
 		}

@@ -123,6 +123,12 @@ type Table struct {
 
 	rootOnce sync.Once
 	root     Hash
+	// fileLeaves, when set (v1 tables of ReadCSV's fast path), holds
+	// the leaf hash H(0x00 || leaf bytes) of the row read from line
+	// leafBase+k at k, hashed while the row was read, in file order;
+	// Root uses them and drops them.
+	fileLeaves []Hash
+	leafBase   int
 }
 
 // NewTable checks rows against protocol §1 and the rules of kind,
@@ -510,7 +516,14 @@ func (t *Table) Root() Hash {
 	if t == nil {
 		return EmptyRoot
 	}
-	t.rootOnce.Do(func() { t.root = rowsRoot(t.rows) })
+	t.rootOnce.Do(func() {
+		if t.fileLeaves != nil {
+			t.root = leavesRoot(t.rows, t.fileLeaves, t.leafBase)
+			t.fileLeaves = nil
+			return
+		}
+		t.root = rowsRoot(t.rows)
+	})
 	return t.root
 }
 
