@@ -61,8 +61,9 @@ type Config struct {
 	// for benchmarks. The rows are the same; only their order changes.
 	Shuffle bool
 	// LongIDs gives premises ids of 18 to 22 bytes, as exported
-	// registers have them: village clinic licences become 18-byte
-	// numbers (PDY, the township code, a serial of 6 digits) and about a
+	// registers have them: village clinic licences become 19-byte
+	// numbers (PDY, the township code, a serial of 7 digits; not 18
+	// bytes, which would read as credit codes) and about a
 	// quarter of the premises with a credit code are sites of their
 	// holder, the code followed by "-" and a site number.
 	LongIDs bool
@@ -327,7 +328,7 @@ func (g *gen) uscc(prefix string) string {
 func (g *gen) newID(kind string, t int) string {
 	if kind == idLicence && g.cfg.LongIDs {
 		g.licences[t]++
-		return fmt.Sprintf("PDY%s%06d", regionCode(t), g.licences[t])
+		return fmt.Sprintf("PDY%s%07d", regionCode(t), g.licences[t])
 	}
 	if kind == idLicence {
 		if g.licences[t] < 999 {
