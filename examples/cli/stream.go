@@ -33,7 +33,7 @@ import (
 
 // defaultStreamMem is the default --stream-mem: the bytes of rows one
 // run of the external sort holds.
-const defaultStreamMem = 256 << 20
+const defaultStreamMem = 64 << 20
 
 // runDrawStream is "draw --stream".
 func runDrawStream(dir string, tf tableFlags, seed []byte, viewFile string, mem int64, tmp string, stdout io.Writer) error {
