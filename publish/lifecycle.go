@@ -71,7 +71,10 @@ func appendText(l Ledger, signers []Signer, kind Kind, build func(r *Record) ([]
 				return Digest{}, err
 			}
 		}
-		if _, err := l.Append(signed); err != nil {
+		justParsed.Store(e.Digest, e.parsedBody())
+		_, err = l.Append(signed)
+		justParsed.Delete(e.Digest)
+		if err != nil {
 			if errors.Is(err, ErrStale) && attempt < maxStaleRetries {
 				continue
 			}

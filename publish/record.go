@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -82,6 +83,35 @@ type RecordDoc struct {
 
 	plan   *random.Plan   // an announcement's plan
 	planV2 *random.PlanV2 // an announcement's plan of protocol v2 (record_v2.go)
+	// body, when set, is the body parsed from Doc.Body already (see
+	// justParsed); add uses it instead of parsing again.
+	body any
+}
+
+// justParsed holds, by digest, the bodies of documents that appendDoc
+// has just parsed and checked and is appending: the ledger's validator
+// ([ValidateRecord]) is called under its lock with the same signed bytes,
+// and takes the body from here rather than parsing a large draw twice.
+// Equal digests are equal bytes, whose parse is the same.
+var justParsed sync.Map // Digest → any
+
+// parsedBody returns the body add set on e.
+func (e *RecordDoc) parsedBody() any {
+	switch {
+	case e.Announcement != nil:
+		return e.Announcement
+	case e.Draw != nil:
+		return e.Draw
+	case e.Amendment != nil:
+		return e.Amendment
+	case e.Results != nil:
+		return e.Results
+	case e.Withdrawal != nil:
+		return e.Withdrawal
+	case e.Seal != nil:
+		return e.Seal
+	}
+	return nil
 }
 
 // Plan returns the parsed plan of an announcement (nil for other kinds).
@@ -264,6 +294,9 @@ func ValidateRecord(prior Snapshot, doc *Document, signed []byte) error {
 	if err != nil {
 		return err
 	}
+	if b, ok := justParsed.Load(e.Digest); ok {
+		e.body = b
+	}
 	return r.addNew(e)
 }
 
@@ -347,7 +380,10 @@ func (r *Record) mismatch(e *RecordDoc, field, want, got string) error {
 // add checks document e against the record and, when it follows the
 // rules, adds it. On error the record is unchanged.
 func (r *Record) add(e *RecordDoc) error {
-	body, err := ParseBody(e.Doc)
+	body, err := e.body, error(nil)
+	if body == nil {
+		body, err = ParseBody(e.Doc)
+	}
 	if err != nil {
 		var de *DocumentError
 		if errors.As(err, &de) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -32,11 +33,28 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	lf.define(fs)
 	var vf v2Flags
 	vf.define(fs)
+	stream := fs.Bool("stream", false, "read the premises from premises.csv in two passes instead of into memory, for tables too large for it; a file not in id order is sorted first, in temporary files")
+	streamMem := fs.Int64("stream-mem", defaultStreamMem, "with --stream, the bytes of rows the sort of a file not in id order holds in memory at a time")
+	streamTmp := fs.String("stream-tmp", "", "with --stream, the folder for the sort's temporary files (default: the system's)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *dir == "" {
 		return usagef("--dir is required")
+	}
+	if !*stream {
+		var given []string
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "stream-mem" || f.Name == "stream-tmp" {
+				given = append(given, "--"+f.Name)
+			}
+		})
+		if len(given) > 0 {
+			return usagef("%s needs --stream", strings.Join(given, " and "))
+		}
+	}
+	if lf.ledger != "" && *stream {
+		return usagef("--stream cannot be used with --ledger")
 	}
 	if lf.ledger != "" {
 		if sf.hex != "" {
@@ -56,10 +74,16 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return err
 	}
 	if proto == random.ProtocolV2 {
+		if *stream {
+			return usagef("--stream: the streaming draw is for protocol v1 plans; %s has a v2 plan", *dir)
+		}
 		return drawV2(*dir, tf, vf, seed, *viewFile, stderrFor(fs), stdout)
 	}
 	if vf.used() {
 		return usagef("--blinding-key and --published apply to v2 plans")
+	}
+	if *stream {
+		return runDrawStream(*dir, tf, seed, *viewFile, *streamMem, *streamTmp, stdout)
 	}
 	plan, set, err := loadDir(*dir, tf)
 	if err != nil {
@@ -69,21 +93,31 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *viewFile == "-" {
+		view, err := res.View().Encode()
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(view)
+		return err
+	}
+	// The summary is written for people while the view is encoded and
+	// written, off the path to the view.
+	var summary bytes.Buffer
+	summed := make(chan error, 1)
+	go func() { summed <- printDrawSummary(&summary, res) }()
 	view, err := res.View().Encode()
+	if err == nil && *viewFile != "" {
+		err = createNew("--view", *viewFile, view)
+	}
+	if serr := <-summed; err == nil {
+		err = serr
+	}
 	if err != nil {
 		return err
 	}
-	switch *viewFile {
-	case "":
-	case "-":
-		_, err := stdout.Write(view)
-		return err
-	default:
-		if err := createNew("--view", *viewFile, view); err != nil {
-			return err
-		}
-	}
-	return printDrawSummary(stdout, res)
+	_, err = stdout.Write(summary.Bytes())
+	return err
 }
 
 // ledgerDrawFlags are the flags of a draw published into a ledger.

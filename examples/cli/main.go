@@ -86,6 +86,7 @@ var commands = []command{
 		name:    "draw",
 		summary: "compute the draw of a folder's plan and tables (protocol §§2–7), or publish it into a ledger",
 		usage: `--dir DIR (--seed-dice DIGITS | --seed-hex HEX) [--view FILE] [--blinding-key FILE] [--published] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]
+--dir DIR (--seed-dice DIGITS | --seed-hex HEX) --stream [--stream-mem BYTES] [--stream-tmp DIR] [--view FILE] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]
 --dir DIR --ledger LEDGER --key PREFIX.key [--seed-dice DIGITS] [--reveal NAME=SECRET]... [--beacon-json FILE] [--view FILE] [--witness-key FILE]... [--at TIME] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE] [--blinding-key FILE]
 --dir DIR --ledger LEDGER --key PREFIX.key --sealed FILE [--seed-dice DIGITS] [--reveal NAME=SECRET]... [--beacon-json FILE] [--witness-key FILE]... [--at TIME] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]`,
 		example: `cli draw --dir testdata/dr1-county-7 --seed-dice "2023 7331 1281 5921 1123" --view view.json`,
