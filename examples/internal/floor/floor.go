@@ -448,7 +448,6 @@ func sort(n int, f func(int) bool) int {
 	return lo
 }
 
-
 // Draw runs the floor program on the folder dir (plan.json and the four
 // CSV files) and writes the selections to w (one line each: id, mark,
 // priority, team).
