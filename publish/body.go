@@ -138,6 +138,14 @@ func decodeBody(b []byte, v any) error {
 // checkDuplicateKeys rejects JSON with a key repeated within one object,
 // which other JSON readers would resolve differently.
 func checkDuplicateKeys(b []byte) error {
+	if noDuplicateKeys(b) {
+		return nil
+	}
+	return duplicateKeyTokens(b)
+}
+
+// duplicateKeyTokens is checkDuplicateKeys token by token.
+func duplicateKeyTokens(b []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	type frame struct {
@@ -188,4 +196,87 @@ func checkDuplicateKeys(b []byte) error {
 			stack[len(stack)-1].key = true
 		}
 	}
+}
+
+// noDuplicateKeys is the quick form of checkDuplicateKeys: one pass over
+// the bytes, without tokens. It reports true only when b is one JSON
+// value whose objects repeat no key; on anything else (a repeated key, a
+// key with an escape, which must be decoded to compare, text that is not
+// JSON) it reports false and checkDuplicateKeys decides, with its own
+// errors.
+func noDuplicateKeys(b []byte) bool {
+	if !json.Valid(b) {
+		return false
+	}
+	type frame struct {
+		obj  bool
+		keys int // index in keys of the object's first key
+	}
+	var stack []frame
+	var keys [][]byte
+	expectKey := false
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; c {
+		case ' ', '\t', '\n', '\r', ',', ':':
+			if c == ',' && len(stack) > 0 && stack[len(stack)-1].obj {
+				expectKey = true
+			}
+		case '{':
+			stack = append(stack, frame{obj: true, keys: len(keys)})
+			expectKey = true
+		case '[':
+			stack = append(stack, frame{keys: len(keys)})
+			expectKey = false
+		case '}', ']':
+			if len(stack) == 0 || stack[len(stack)-1].obj != (c == '}') {
+				return false
+			}
+			keys = keys[:stack[len(stack)-1].keys]
+			stack = stack[:len(stack)-1]
+			expectKey = false
+		case '"':
+			j := i + 1
+			for j < len(b) && b[j] != '"' {
+				if b[j] == '\\' {
+					if expectKey {
+						return false
+					}
+					j++
+				}
+				j++
+			}
+			if j >= len(b) {
+				return false
+			}
+			if expectKey {
+				k := b[i+1 : j]
+				f := stack[len(stack)-1]
+				if len(keys)-f.keys > 64 {
+					return false // many keys: the map of checkDuplicateKeys
+				}
+				for _, o := range keys[f.keys:] {
+					if bytes.Equal(o, k) {
+						return false
+					}
+				}
+				keys = append(keys, k)
+				expectKey = false
+			}
+			i = j
+		default:
+			// A number, true, false or null: up to the next delimiter.
+			if expectKey {
+				return false
+			}
+		scalar:
+			for i+1 < len(b) {
+				switch b[i+1] {
+				case ' ', '\t', '\n', '\r', ',', ':', ']', '}':
+					break scalar
+				}
+				i++
+			}
+		}
+	}
+	return len(stack) == 0
 }

@@ -79,8 +79,16 @@ type BundleAnnouncement struct {
 	File string `json:"file"`
 	// Digest is the document's digest.
 	Digest Digest `json:"digest"`
-	// Tables are the four tables it announced.
-	Tables BundleTables `json:"tables"`
+	// Tables are the four tables it announced; omitted while its draw
+	// is sealed.
+	Tables *BundleTables `json:"tables,omitempty"`
+	// Sealed, instead of tables, names the seal of the announcement's
+	// draw (e.g. "ledger/000002-seal.note") while it is not released:
+	// the tables are withheld until then, since with them anyone who
+	// saw the seed (a public dice ceremony, a beacon) could compute the
+	// selection the seal keeps from the businesses. A bundle written
+	// after the release carries the tables.
+	Sealed string `json:"sealed,omitempty"`
 }
 
 // BundleTables names the four table files of an announcement, each
@@ -211,6 +219,14 @@ func (x *BundleIndex) check() error {
 			return indexError(field+".file", a.File, "announcements must be listed once each, in ledger order")
 		}
 		prev = a.File
+		switch {
+		case a.Sealed != "" && (a.Tables != nil || kinds[a.Sealed] != KindSeal):
+			return indexError(field+".sealed", a.Sealed, "want a seal document listed in files, and no tables")
+		case a.Sealed != "":
+			continue
+		case a.Tables == nil:
+			return indexError(field+".tables", "", "no tables (only an announcement whose draw is sealed has none)")
+		}
 		for _, k := range roster.Kinds {
 			f := a.Tables.get(k)
 			name, ok := strings.CutPrefix(f, bundleTablesDir+"/"+k.String()+"-")
@@ -258,6 +274,9 @@ func OpenBundle(fsys fs.FS) (*Bundle, error) {
 	}
 	for i, a := range x.Announcements {
 		b.byDig[a.Digest] = i
+		if a.Tables == nil {
+			continue // sealed: tables withheld
+		}
 		for _, k := range roster.Kinds {
 			named[a.Tables.get(k)] = true
 		}
@@ -338,6 +357,9 @@ func (b *Bundle) Tables(ann *RecordDoc) (*roster.Set, error) {
 			Err: fmt.Errorf("%w: %s lists no tables for this announcement", ErrReference, BundleIndexFile)}
 	}
 	entry := b.Index.Announcements[i]
+	if entry.Tables == nil {
+		return nil, nil // withheld while the draw is sealed (VerifyBundle checks it is)
+	}
 	a := ann.Announcement
 	roots := [...]roster.Hash{a.Roots.Premises, a.Roots.Inspectors, a.Roots.Conflicts, a.Roots.History}
 	counts := [...]int{a.Counts.Premises, a.Counts.Inspectors, a.Counts.Conflicts, a.Counts.History}
@@ -408,6 +430,20 @@ func VerifyBundle(b *Bundle, verifiers []note.Verifier, opt Options) (*Report, e
 		}
 		if d := DigestOf(data); d != a.Digest {
 			v.problem(BundleIndexFile, 0, &MismatchError{Doc: BundleIndexFile, Field: fmt.Sprintf("announcements[%d].digest", i), Want: d.String(), Got: a.Digest.String()})
+		}
+	}
+	// Tables are withheld only for a draw that is sealed, by the seal
+	// named, and not released.
+	if rec, err := ReadRecord(b.ledger); err == nil {
+		withheld := sealedTables(rec)
+		for i, a := range b.Index.Announcements {
+			if a.Sealed == "" {
+				continue
+			}
+			if seal, ok := withheld[a.Digest]; !ok || bundleLedgerDir+"/"+seal != a.Sealed {
+				v.problem(BundleIndexFile, 0, &RecordError{Doc: BundleIndexFile, Field: fmt.Sprintf("announcements[%d].sealed", i), Value: a.Sealed,
+					Err: fmt.Errorf("%w: the tables of %s are withheld, but its draw is not sealed by this seal, or was released", ErrRecord, a.File)})
+			}
 		}
 	}
 	n, _ := b.ledger.Len()
@@ -569,10 +605,11 @@ func WriteBundle(dir string, l Ledger, tables TableSource) error {
 	if err != nil {
 		return err
 	}
-	if _, err := readRecord(snap.name, int64(len(snap.docs)), snap.read); err != nil {
+	r, err := readRecord(snap.name, int64(len(snap.docs)), snap.read)
+	if err != nil {
 		return fmt.Errorf("publish: WriteBundle: the ledger does not follow the record rules: %w", err)
 	}
-	files, err := bundleFiles(snap, tables)
+	files, err := bundleFiles(snap, tables, sealedTables(r))
 	if err != nil {
 		return err
 	}
@@ -582,7 +619,7 @@ func WriteBundle(dir string, l Ledger, tables TableSource) error {
 // bundleFiles returns the files of the bundle of a ledger snapshot. It
 // does not check the record rules (WriteBundle does): tests use it to
 // publish the bundle of a forged ledger, as a dishonest operator would.
-func bundleFiles(snap *ledgerSnapshot, tables TableSource) (map[string][]byte, error) {
+func bundleFiles(snap *ledgerSnapshot, tables TableSource, sealed map[Digest]string) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	x := &BundleIndex{Version: BundleVersion, Ledger: snap.name, Announcements: []BundleAnnouncement{}}
 	for name, data := range snap.files {
@@ -596,6 +633,10 @@ func bundleFiles(snap *ledgerSnapshot, tables TableSource) (map[string][]byte, e
 			return nil, fmt.Errorf("publish: WriteBundle: %w", err)
 		}
 		if e == nil {
+			continue
+		}
+		if seal, ok := sealed[e.Digest]; ok {
+			x.Announcements = append(x.Announcements, BundleAnnouncement{File: bundleLedgerDir + "/" + e.File, Digest: e.Digest, Sealed: bundleLedgerDir + "/" + seal})
 			continue
 		}
 		set, err := tables(e)
@@ -612,7 +653,7 @@ func bundleFiles(snap *ledgerSnapshot, tables TableSource) (map[string][]byte, e
 		if err != nil {
 			return nil, fmt.Errorf("publish: WriteBundle: %s: %w", e.File, err)
 		}
-		entry := BundleAnnouncement{File: bundleLedgerDir + "/" + e.File, Digest: e.Digest}
+		entry := BundleAnnouncement{File: bundleLedgerDir + "/" + e.File, Digest: e.Digest, Tables: &BundleTables{}}
 		names := [4]*string{&entry.Tables.Premises, &entry.Tables.Inspectors, &entry.Tables.Conflicts, &entry.Tables.History}
 		for j, k := range roster.Kinds {
 			t := pub.Table(k)
@@ -649,6 +690,19 @@ func bundleFiles(snap *ledgerSnapshot, tables TableSource) (map[string][]byte, e
 	}
 	files[BundleIndexFile] = index
 	return files, nil
+}
+
+// sealedTables returns the announcements of r whose draw is sealed and
+// not released, each with its seal's file: a bundle withholds their
+// tables.
+func sealedTables(r *Record) map[Digest]string {
+	out := map[Digest]string{}
+	for _, e := range r.Seals() {
+		if r.ReleasedBy(e.Digest) == nil {
+			out[e.Seal.Announcement] = e.File
+		}
+	}
+	return out
 }
 
 // announcementDoc returns document seq as a RecordDoc when it is an

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -306,7 +307,7 @@ func forgedBundle(t *testing.T, l Ledger, tables TableSource) *Bundle {
 	t.Helper()
 	snap, err := snapshotLedger(l)
 	require.NoError(t, err)
-	files, err := bundleFiles(snap, tables)
+	files, err := bundleFiles(snap, tables, nil)
 	require.NoError(t, err)
 	m := fstest.MapFS{}
 	for name, data := range files {
@@ -511,6 +512,7 @@ func TestParseBundleIndexErrors(t *testing.T) {
 func FuzzParseBundleIndex(f *testing.F) {
 	f.Add([]byte(`{"version":"doublerandom/v1 bundle","ledger":"a","files":["ledger/checkpoint","ledger/hashes"],"announcements":[]}`))
 	f.Add([]byte(`{"version":"doublerandom/v1 bundle","ledger":"a","files":["ledger/000001-announcement.note","ledger/checkpoint","ledger/hashes"],"announcements":[{"file":"ledger/000001-announcement.note","digest":"` + strings.Repeat("0", 64) + `","tables":{"premises":"tables/premises-` + strings.Repeat("a", 64) + `.csv","inspectors":"tables/inspectors-` + strings.Repeat("b", 64) + `.csv","conflicts":"tables/conflicts-` + strings.Repeat("c", 64) + `.csv","history":"tables/history-` + strings.Repeat("d", 64) + `.csv"}}]}`))
+	f.Add([]byte(`{"version":"doublerandom/v1 bundle","ledger":"a","files":["ledger/000001-announcement.note","ledger/000002-seal.note","ledger/checkpoint","ledger/hashes"],"announcements":[{"file":"ledger/000001-announcement.note","digest":"` + strings.Repeat("0", 64) + `","sealed":"ledger/000002-seal.note"}]}`))
 	f.Add([]byte(`{"version":"doublerandom/v2 bundle"}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -531,7 +533,7 @@ func FuzzParseBundleIndex(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-encoded index refused: %v\n%s", err, out)
 		}
-		if !slices.Equal(x.Files, y.Files) || !slices.Equal(x.Announcements, y.Announcements) || x.Ledger != y.Ledger {
+		if !slices.Equal(x.Files, y.Files) || !reflect.DeepEqual(x.Announcements, y.Announcements) || x.Ledger != y.Ledger {
 			t.Fatalf("round trip changed the index")
 		}
 	})
@@ -544,7 +546,7 @@ func TestBundleExtraLedgerFiles(t *testing.T) {
 	snap, err := snapshotLedger(tr.l)
 	require.NoError(t, err)
 	snap.files["extra/0000000006-aaaa"] = []byte("a file another layer keeps\n")
-	files, err := bundleFiles(snap, tr.tables())
+	files, err := bundleFiles(snap, tr.tables(), nil)
 	require.NoError(t, err)
 	m := fstest.MapFS{}
 	for name, data := range files {

@@ -59,8 +59,8 @@ func crashSeed(t *testing.T, def uint64) uint64 {
 // TestCrashChild is the body of the child processes of the crash tests;
 // on its own it does nothing.
 // crashKinds are the kinds the crash writers cycle through: every kind
-// of document, withdrawals included.
-var crashKinds = append(slices.Clone(testKinds), KindWithdrawal)
+// of document, withdrawals and seals included.
+var crashKinds = append(slices.Clone(testKinds), KindWithdrawal, KindSeal)
 
 func TestCrashChild(t *testing.T) {
 	dir, id, mode := os.Getenv(crashEnvDir), os.Getenv(crashEnvID), os.Getenv(crashEnvMode)

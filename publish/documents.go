@@ -66,6 +66,7 @@ type AnnouncementBody struct {
 //	{
 //	 "announcement": HEX,
 //	 "drawn_at": "2026-11-22T01:30:00Z",
+//	 "nonce": HEX,
 //	 "evidence": [SEED EVIDENCE, ...],
 //	 "seed": HEX,
 //	 "view": {DRAW VIEW}
@@ -76,9 +77,16 @@ type AnnouncementBody struct {
 // view is the JSON view of protocol §7 ([random.View]: key, inputs,
 // plan_digest, roots, strata, and each selected premises with its
 // priority, stratum, mark, team or unstaffed code, and |E(p)|).
+//
+// nonce (32 random bytes, 64 hex digits) is present only in a sealed
+// draw ([SealDraw]): it salts the digest its seal commits to, so that
+// the sealed content cannot be found by trying the few views a draw can
+// have. A draw without a seal has no nonce, and is written exactly as
+// before sealed draws existed.
 type DrawBody struct {
 	Announcement Digest                `json:"announcement"`
 	DrawnAt      Time                  `json:"drawn_at"`
+	Nonce        *Digest               `json:"nonce,omitempty"`
 	Evidence     []random.SeedEvidence `json:"evidence"`
 	Seed         random.HexBytes       `json:"seed"`
 	View         *random.View          `json:"view"`
@@ -92,6 +100,7 @@ func (b *DrawBody) UnmarshalJSON(data []byte) error {
 	var w struct {
 		Announcement Digest                `json:"announcement"`
 		DrawnAt      Time                  `json:"drawn_at"`
+		Nonce        *Digest               `json:"nonce"`
 		Evidence     []random.SeedEvidence `json:"evidence"`
 		Seed         random.HexBytes       `json:"seed"`
 		View         json.RawMessage       `json:"view"`
@@ -113,7 +122,7 @@ func (b *DrawBody) UnmarshalJSON(data []byte) error {
 	if err != nil {
 		return err
 	}
-	*b = DrawBody{Announcement: w.Announcement, DrawnAt: w.DrawnAt, Evidence: w.Evidence, Seed: w.Seed, View: v}
+	*b = DrawBody{Announcement: w.Announcement, DrawnAt: w.DrawnAt, Nonce: w.Nonce, Evidence: w.Evidence, Seed: w.Seed, View: v}
 	return nil
 }
 
@@ -333,6 +342,31 @@ type WithdrawalBody struct {
 	Reason       string `json:"reason"`
 }
 
+// SealBody is the body of a seal (封存): the operator drew for an
+// announcement and published at once that it did, and a commitment to
+// the draw, but not the draw itself, which it keeps until the
+// inspections are done ([SealDraw], [Unseal]). JSON, in this key order:
+//
+//	{
+//	 "published": "2026-11-22T01:40:00Z",
+//	 "announcement": HEX,
+//	 "sealed": HEX,
+//	 "drawn_at": "2026-11-22T01:35:00Z"
+//	}
+//
+// sealed is SHA-256 of the exact body bytes of the draw document to
+// come (its JSON body, which carries a random nonce); drawn_at is that
+// draw's "drawn_at". Once sealed, the announcement is no longer open: it
+// cannot be withdrawn or drawn otherwise, and only the draw whose body
+// has this digest can follow, as a draw document with the headers
+// "seal: DIGEST-OF-THE-SEAL" and "unsealed: TIME".
+type SealBody struct {
+	Published    Time   `json:"published"`
+	Announcement Digest `json:"announcement"`
+	Sealed       Digest `json:"sealed"`
+	DrawnAt      Time   `json:"drawn_at"`
+}
+
 // time returns the instant a body carries.
 func bodyTime(v any) time.Time {
 	switch b := v.(type) {
@@ -346,13 +380,15 @@ func bodyTime(v any) time.Time {
 		return b.Published.Time
 	case *WithdrawalBody:
 		return b.Published.Time
+	case *SealBody:
+		return b.Published.Time
 	}
 	return time.Time{}
 }
 
 // ParseBody parses the body of a framed document strictly into the type
 // of its kind: *AnnouncementBody, *DrawBody, *AmendmentBody,
-// *ResultsBody or *WithdrawalBody. Unknown fields, a repeated key, data after the object and
+// *ResultsBody, *WithdrawalBody or *SealBody. Unknown fields, a repeated key, data after the object and
 // wrong types are errors (a *DocumentError wrapping ErrMalformed); the
 // content rules are checked when the document is read in its ledger.
 func ParseBody(d *Document) (any, error) {
@@ -371,6 +407,8 @@ func ParseBody(d *Document) (any, error) {
 		v = new(ResultsBody)
 	case KindWithdrawal:
 		v = new(WithdrawalBody)
+	case KindSeal:
+		v = new(SealBody)
 	default:
 		return nil, malformed(1, "version", "unknown kind %q", d.Kind)
 	}

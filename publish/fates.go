@@ -106,7 +106,7 @@ type FateKind string
 
 // The fates of an announcement.
 const (
-	// FateOpen: neither drawn nor withdrawn yet. At most one
+	// FateOpen: neither drawn, sealed nor withdrawn yet. At most one
 	// announcement of a ledger is open at a time.
 	FateOpen FateKind = "open"
 	// FateDrawn: drawn, and the draw stands.
@@ -116,6 +116,9 @@ const (
 	FateRedrawn FateKind = "redrawn"
 	// FateWithdrawn: withdrawn before any draw.
 	FateWithdrawn FateKind = "withdrawn"
+	// FateSealed: drawn, but the draw is sealed ([SealDraw]) and not yet
+	// released: a seal proves when it was made and what it will be.
+	FateSealed FateKind = "sealed"
 )
 
 // Fate is what became of one announcement.
@@ -127,6 +130,9 @@ type Fate struct {
 	// Draw is its draw (drawn, redrawn); Redraw the amendment voiding
 	// that draw (redrawn); Withdrawal the withdrawal (withdrawn).
 	Draw, Redraw, Withdrawal *RecordDoc
+	// Seal is the seal of a sealed draw (sealed; drawn or redrawn when
+	// the draw was sealed, then released).
+	Seal *RecordDoc
 	// Reason is the withdrawal's or the redraw's reason.
 	Reason string
 	// At is when the withdrawal or the redraw was published.
@@ -173,8 +179,12 @@ func (r *Record) fateOf(e *RecordDoc) Fate {
 		}
 		return f
 	}
+	f.Seal = r.sealOf[e.Digest]
 	d := r.drawOf[e.Digest]
 	if d == nil {
+		if f.Seal != nil {
+			f.Fate = FateSealed
+		}
 		return f
 	}
 	f.Fate, f.Draw = FateDrawn, d
@@ -184,7 +194,7 @@ func (r *Record) fateOf(e *RecordDoc) Fate {
 	return f
 }
 
-// Open returns the announcement that is open (neither drawn nor
+// Open returns the announcement that is open (neither drawn, sealed nor
 // withdrawn), or nil.
 func (r *Record) Open() *RecordDoc { return r.open }
 
@@ -207,6 +217,9 @@ func (f Fate) String() string {
 	switch f.Fate {
 	case FateOpen:
 		b.WriteString(": open (not drawn yet)")
+	case FateSealed:
+		fmt.Fprintf(&b, ": SEALED by %s on %s (drawn at %s), not released yet", f.Seal.File,
+			f.Seal.Seal.Published.In(Zone).Format(time.RFC3339), f.Seal.Seal.DrawnAt.In(Zone).Format(time.RFC3339))
 	case FateDrawn:
 		fmt.Fprintf(&b, ": drawn by %s", f.Draw.File)
 	case FateRedrawn:
@@ -214,6 +227,10 @@ func (f Fate) String() string {
 			f.Draw.File, f.Redraw.File, f.At.In(Zone).Format(time.RFC3339), strconv.Quote(f.Reason))
 	case FateWithdrawn:
 		fmt.Fprintf(&b, ": WITHDRAWN by %s on %s, reason %s", f.Withdrawal.File, f.At.In(Zone).Format(time.RFC3339), strconv.Quote(f.Reason))
+	}
+	if f.Seal != nil && f.Draw != nil {
+		fmt.Fprintf(&b, " (sealed by %s on %s, released on %s)", f.Seal.File,
+			f.Seal.Seal.Published.In(Zone).Format(time.RFC3339), f.Draw.Unsealed.In(Zone).Format(time.RFC3339))
 	}
 	switch {
 	case f.ReRoll && f.Fate == FateRedrawn:
@@ -252,6 +269,8 @@ func (r *Record) addWithdrawal(e *RecordDoc, w *WithdrawalBody) (func(), error) 
 		return nil, r.fail(e, "announcement", w.Announcement.String(), fmt.Errorf("%w: no announcement with this digest", ErrReference))
 	case r.withdrawn[ann.Digest] != nil:
 		return nil, r.fail(e, "announcement", w.Announcement.String(), fmt.Errorf("%w: %s already withdrew %s", ErrWithdrawn, r.withdrawn[ann.Digest].File, ann.File))
+	case r.sealOf[ann.Digest] != nil && r.drawOf[ann.Digest] == nil:
+		return nil, r.fail(e, "announcement", w.Announcement.String(), fmt.Errorf("%w: %s was drawn and sealed by %s: %w", ErrRecord, ann.File, r.sealOf[ann.Digest].File, ErrSealedDraw))
 	case r.drawOf[ann.Digest] != nil:
 		return nil, r.fail(e, "announcement", w.Announcement.String(), fmt.Errorf("%w: %s was drawn by %s; void a draw with a redraw amendment", ErrRecord, ann.File, r.drawOf[ann.Digest].File))
 	case !validText(w.Reason):

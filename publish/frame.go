@@ -34,7 +34,8 @@ type Kind string
 
 // The document kinds. The first four are those of protocol v1; a
 // withdrawal ([WithdrawalBody]) came with the fates of announcements
-// (protocol v2 §8). A reader that does not know a kind refuses the
+// (protocol v2 §8), a seal ([SealBody]) with sealed draws (protocol v2
+// §8, "sealed until inspected"). A reader that does not know a kind refuses the
 // document rather than skip it.
 const (
 	KindAnnouncement Kind = "announcement"
@@ -42,15 +43,16 @@ const (
 	KindAmendment    Kind = "amendment"
 	KindResults      Kind = "results"
 	KindWithdrawal   Kind = "withdrawal"
+	KindSeal         Kind = "seal"
 )
 
 // allKinds lists the document kinds.
-var allKinds = []Kind{KindAnnouncement, KindDraw, KindAmendment, KindResults, KindWithdrawal}
+var allKinds = []Kind{KindAnnouncement, KindDraw, KindAmendment, KindResults, KindWithdrawal, KindSeal}
 
 // Valid reports whether k is one of the document kinds.
 func (k Kind) Valid() bool {
 	switch k {
-	case KindAnnouncement, KindDraw, KindAmendment, KindResults, KindWithdrawal:
+	case KindAnnouncement, KindDraw, KindAmendment, KindResults, KindWithdrawal, KindSeal:
 		return true
 	}
 	return false

@@ -21,6 +21,20 @@ const maxStaleRetries = 5
 // so if another writer appends first the ledger refuses it as stale and
 // appendDoc starts again on the new head.
 func appendDoc(l Ledger, signers []Signer, kind Kind, build func(r *Record) (any, error)) (Digest, error) {
+	return appendText(l, signers, kind, func(r *Record) ([]byte, []Header, error) {
+		body, err := build(r)
+		if err != nil {
+			return nil, nil, err
+		}
+		text, err := encodeBody(body)
+		return text, nil, err
+	}, nil)
+}
+
+// appendText is appendDoc for a body already written, with extra
+// headers; before, when set, runs after every check has passed and
+// right before the document is appended (an error stops the append).
+func appendText(l Ledger, signers []Signer, kind Kind, build func(r *Record) ([]byte, []Header, error), before func(*RecordDoc) error) (Digest, error) {
 	if l == nil {
 		return Digest{}, errors.New("publish: no ledger")
 	}
@@ -32,11 +46,7 @@ func appendDoc(l Ledger, signers []Signer, kind Kind, build func(r *Record) (any
 		if err != nil {
 			return Digest{}, err
 		}
-		body, err := build(r)
-		if err != nil {
-			return Digest{}, err
-		}
-		text, err := encodeBody(body)
+		text, headers, err := build(r)
 		if err != nil {
 			return Digest{}, err
 		}
@@ -45,7 +55,7 @@ func appendDoc(l Ledger, signers []Signer, kind Kind, build func(r *Record) (any
 		if seq > 1 {
 			prev = r.Docs[seq-2].Digest
 		}
-		signed, err := SignDocument(&Document{Kind: kind, Ledger: l.Name(), Seq: seq, Prev: prev, Body: text}, signers...)
+		signed, err := SignDocument(&Document{Kind: kind, Ledger: l.Name(), Seq: seq, Prev: prev, Headers: headers, Body: text}, signers...)
 		if err != nil {
 			return Digest{}, err
 		}
@@ -56,7 +66,15 @@ func appendDoc(l Ledger, signers []Signer, kind Kind, build func(r *Record) (any
 		if err := r.addNew(e); err != nil {
 			return Digest{}, err
 		}
-		if _, err := l.Append(signed); err != nil {
+		if before != nil {
+			if err := before(e); err != nil {
+				return Digest{}, err
+			}
+		}
+		justParsed.Store(e.Digest, e.parsedBody())
+		_, err = l.Append(signed)
+		justParsed.Delete(e.Digest)
+		if err != nil {
 			if errors.Is(err, ErrStale) && attempt < maxStaleRetries {
 				continue
 			}
@@ -212,30 +230,41 @@ func replay(ctx context.Context, r *Record, draw *RecordDoc, set *roster.Set) (*
 func PublishDraw(ctx context.Context, l Ledger, signers []Signer, announcement Digest, set *roster.Set, evidence []random.SeedEvidence, at time.Time) (*random.Result, Digest, error) {
 	var res *random.Result
 	d, err := appendDoc(l, signers, KindDraw, func(r *Record) (any, error) {
-		ann, ok := r.Lookup(announcement)
-		if !ok || ann.Announcement == nil {
-			return nil, &RecordError{Doc: "draw", Field: "announcement", Value: announcement.String(), Err: fmt.Errorf("%w: no announcement with this digest in ledger %s", ErrReference, l.Name())}
-		}
-		if prev := r.DrawOf(announcement); prev != nil {
-			return nil, &RecordError{Doc: "draw", Field: "announcement", Value: announcement.String(), Err: fmt.Errorf("%w (%s is the draw of %s)", ErrSecondDraw, prev.File, ann.File)}
-		}
-		if err := checkTables(ann, set); err != nil {
-			return nil, err
-		}
-		seed, err := random.DeriveSeed(ann.Announcement.Seed, evidence)
-		if err != nil {
-			return nil, err
-		}
-		res, err = random.Draw(ctx, ann.plan, set, seed, random.Options{})
-		if err != nil {
-			return nil, err
-		}
-		return &DrawBody{Announcement: announcement, DrawnAt: At(at), Evidence: evidence, Seed: seed, View: res.View()}, nil
+		body, x, err := buildDraw(ctx, r, l.Name(), announcement, set, evidence, at)
+		res = x
+		return body, err
 	})
 	if err != nil {
 		return nil, Digest{}, err
 	}
 	return res, d, nil
+}
+
+// buildDraw draws for an announcement of r and returns the draw body
+// (without a nonce) and the result.
+func buildDraw(ctx context.Context, r *Record, ledger string, announcement Digest, set *roster.Set, evidence []random.SeedEvidence, at time.Time) (*DrawBody, *random.Result, error) {
+	ann, ok := r.Lookup(announcement)
+	if !ok || ann.Announcement == nil {
+		return nil, nil, &RecordError{Doc: "draw", Field: "announcement", Value: announcement.String(), Err: fmt.Errorf("%w: no announcement with this digest in ledger %s", ErrReference, ledger)}
+	}
+	if prev := r.DrawOf(announcement); prev != nil {
+		return nil, nil, &RecordError{Doc: "draw", Field: "announcement", Value: announcement.String(), Err: fmt.Errorf("%w (%s is the draw of %s)", ErrSecondDraw, prev.File, ann.File)}
+	}
+	if s := r.SealOf(announcement); s != nil {
+		return nil, nil, &RecordError{Doc: "draw", Field: "announcement", Value: announcement.String(), Err: fmt.Errorf("%w: %s sealed the draw of %s; release it with Unseal", ErrSealedDraw, s.File, ann.File)}
+	}
+	if err := checkTables(ann, set); err != nil {
+		return nil, nil, err
+	}
+	seed, err := random.DeriveSeed(ann.Announcement.Seed, evidence)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := random.Draw(ctx, ann.plan, set, seed, random.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &DrawBody{Announcement: announcement, DrawnAt: At(at), Evidence: evidence, Seed: seed, View: res.View()}, res, nil
 }
 
 // Redraw publishes an amendment that voids a draw, with the reason. The

@@ -79,7 +79,10 @@ type Notice struct {
 	Header []string   // [NoticeHeader]
 	Rows   [][]string // one per selected premises of each draw
 
-	Draws     []NoticeDraw
+	Draws []NoticeDraw
+	// Sealed lists the draws made but sealed ([SealDraw]): when and for
+	// which plan, never what was selected, until they are released.
+	Sealed    []NoticeSealed
 	Withdrawn []NoticeWithdrawn
 	Voided    []NoticeVoided
 
@@ -124,6 +127,21 @@ type NoticeSubstitution struct {
 	Conflict     bool // a conflict of interest (利益冲突回避)
 	Short        bool // no one qualified: the team is one short
 	Out, In      string
+}
+
+// NoticeSealed is a draw made and sealed, not yet released: the public
+// learns that the announcement was drawn and when, and the seal's
+// digest, but not the selection (the businesses are not tipped off).
+type NoticeSealed struct {
+	Plan, PlanID     string
+	AnnouncementFile string
+	Announcement     Digest
+	Announced        time.Time
+	Seed             []string // each seed source, in words (no evidence)
+	SealFile         string
+	Seal             Digest
+	Drawn            time.Time
+	Sealed           time.Time
 }
 
 // NoticeVoided is a draw voided by a redraw, with the reason.
@@ -268,7 +286,7 @@ func BuildNotice(l Ledger, set *roster.Set, opt NoticeOptions) (*Notice, error) 
 	n.Title = n.Authority + "双随机抽查结果公示"
 	if len(r.Docs) > 0 {
 		last := r.Docs[len(r.Docs)-1]
-		n.AsOf, n.AsOfTime = last.File, bodyTime(docBody(last))
+		n.AsOf, n.AsOfTime = last.File, claimedTime(last.Doc, docBody(last))
 	}
 	premisesName := func(id string) string {
 		if set != nil {
@@ -326,6 +344,7 @@ func BuildNotice(l Ledger, set *roster.Set, opt NoticeOptions) (*Notice, error) 
 			n.Voided = append(n.Voided, nv)
 		}
 		n.Withdrawn = noticeWithdrawals(r)
+		n.Sealed = noticeSealed(r)
 	}
 	return n, nil
 }
@@ -382,6 +401,31 @@ func noticeSubstitutions(r *Record, d *RecordDoc, opt NoticeOptions, premisesNam
 	return out
 }
 
+// noticeSealed lists the seals of the record not yet released.
+func noticeSealed(r *Record) []NoticeSealed {
+	var out []NoticeSealed
+	for _, e := range r.Seals() {
+		if r.ReleasedBy(e.Digest) != nil {
+			continue
+		}
+		ann := r.byDigest[e.Seal.Announcement]
+		name, id := "", ""
+		if ann.plan != nil {
+			name, id = ann.plan.Name, ann.plan.ID
+		} else if ann.planV2 != nil {
+			name, id = ann.planV2.Name, ann.planV2.ID
+		}
+		x := NoticeSealed{Plan: name, PlanID: id, AnnouncementFile: ann.File, Announcement: ann.Digest,
+			Announced: ann.Announcement.Published.Time, Seed: seedWords(ann.Announcement.Seed, nil),
+			SealFile: e.File, Seal: e.Digest, Drawn: e.Seal.DrawnAt.Time, Sealed: e.Seal.Published.Time}
+		if x.Plan == "" {
+			x.Plan = x.PlanID
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
 // truncateKey shows the start of a key, never a whole signer key.
 func truncateKey(k string) string {
 	if len(k) > 16 {
@@ -401,20 +445,37 @@ func docBody(e *RecordDoc) any {
 		return e.Amendment
 	case e.Results != nil:
 		return e.Results
+	case e.Withdrawal != nil:
+		return e.Withdrawal
+	case e.Seal != nil:
+		return e.Seal
 	}
 	return nil
 }
 
-// noticeWithdrawals lists the withdrawn announcements of the record.
-//
-// HOOK(withdrawals): withdrawal documents (protocol-v2 §8: "the public
-// notice shows withdrawn announcements") are being added to the record
-// by another change. Once Record knows them, return here one
-// NoticeWithdrawn per withdrawal: the announcement's file and plan, the
-// reason, the time and whether it came after the seed event (AfterSeed).
-// Every format already renders the list (HTML and XLSX show "无" while
-// it is empty).
-func noticeWithdrawals(r *Record) []NoticeWithdrawn { return nil }
+// noticeWithdrawals lists the withdrawn announcements of the record
+// (protocol v2 §8: "the public notice shows withdrawn announcements"),
+// from [Record.Fates]: the announcement's file and plan, the reason, the
+// time, and whether the withdrawal came at or after the seed event, or
+// after one of unknown time (AfterSeed: a possible re-roll).
+func noticeWithdrawals(r *Record) []NoticeWithdrawn {
+	var out []NoticeWithdrawn
+	for _, f := range r.Fates() {
+		if f.Fate != FateWithdrawn {
+			continue
+		}
+		a := f.Announcement
+		plan := a.Announcement.PlanID
+		if a.plan != nil && a.plan.Name != "" {
+			plan = a.plan.Name
+		} else if a.planV2 != nil && a.planV2.Name != "" {
+			plan = a.planV2.Name
+		}
+		out = append(out, NoticeWithdrawn{AnnouncementFile: a.File, Plan: plan, Reason: f.Reason,
+			Published: f.At, AfterSeed: f.ReRoll || f.ReRollUnknown})
+	}
+	return out
+}
 
 // noticeTasks returns the tasks of a draw with their counts.
 //

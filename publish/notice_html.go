@@ -72,8 +72,18 @@ pre { white-space: pre-wrap; word-break: break-all; background: #f6f6f6; border:
 <tr><th>抽中户数</th><td>{{$d.Selected}} 户{{if $d.Unstaffed}}，其中 {{$d.Unstaffed}} 户未能组成检查组{{end}}；已公示结果 {{$d.Results}} 户</td></tr>
 </tbody>
 </table>
-{{else}}
+{{else}}{{if not .Sealed}}
 <p class="none">无。</p>
+{{end}}{{end}}
+{{if .Sealed}}
+<h3>已抽取、封存待公开的抽查</h3>
+<p>以下抽查已经抽取，抽取结果已封存（只公开其摘要），检查完成后公开；公开的抽取记录必须与封存摘要一致，任何改动都会被核验发现。</p>
+<table>
+<thead><tr><th>抽查计划</th><th>抽查公告</th><th>随机数来源</th><th>抽取时间</th><th>封存记录</th><th>封存摘要</th></tr></thead>
+<tbody>
+{{range .Sealed}}<tr><td>{{.Plan}}{{if .PlanID}}（编号 {{.PlanID}}）{{end}}</td><td>{{time .Announced}}（{{.AnnouncementFile}}）</td><td>{{range $j, $s := .Seed}}{{if $j}}；{{end}}{{$s}}{{end}}</td><td>{{time .Drawn}}</td><td>{{time .Sealed}}（{{.SealFile}}）</td><td><code>{{.Seal}}</code></td></tr>
+{{end}}</tbody>
+</table>
 {{end}}
 
 <h2 id="results">二、抽查名单及检查结果</h2>

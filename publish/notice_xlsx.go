@@ -122,6 +122,10 @@ func (n *Notice) WriteXLSX(w io.Writer) error {
 			strings.Join(d.Seed, "；"), noticeTime(d.Drawn), d.DrawFile, d.Draw.String(),
 			strconv.Itoa(d.Selected), strconv.Itoa(d.Unstaffed), strconv.Itoa(d.Results)})
 	}
+	for _, d := range n.Sealed {
+		draws = append(draws, []string{d.Plan, d.PlanID, "（封存，检查完成后公开）", noticeTime(d.Announced), d.AnnouncementFile,
+			strings.Join(d.Seed, "；"), noticeTime(d.Drawn), "封存 " + d.SealFile, d.Seal.String(), "封存", "", ""})
+	}
 	if err := sheet(SheetNoticeDraws, nil, []string{"抽查计划", "计划编号", "抽查事项", "公告时间", "公告记录", "随机数来源",
 		"抽取时间", "抽取记录", "抽取记录摘要", "抽中户数", "未能组成检查组", "已公示结果"}, draws); err != nil {
 		return err

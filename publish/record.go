@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -72,9 +73,45 @@ type RecordDoc struct {
 	Amendment    *AmendmentBody
 	Results      *ResultsBody
 	Withdrawal   *WithdrawalBody
+	Seal         *SealBody
+
+	// Unseals is, for a draw that releases a sealed draw, the seal it
+	// releases (its "seal" header); Unsealed is when it was released
+	// (its "unsealed" header).
+	Unseals  *RecordDoc
+	Unsealed time.Time
 
 	plan   *random.Plan   // an announcement's plan
 	planV2 *random.PlanV2 // an announcement's plan of protocol v2 (record_v2.go)
+	// body, when set, is the body parsed from Doc.Body already (see
+	// justParsed); add uses it instead of parsing again.
+	body any
+}
+
+// justParsed holds, by digest, the bodies of documents that appendDoc
+// has just parsed and checked and is appending: the ledger's validator
+// ([ValidateRecord]) is called under its lock with the same signed bytes,
+// and takes the body from here rather than parsing a large draw twice.
+// Equal digests are equal bytes, whose parse is the same.
+var justParsed sync.Map // Digest → any
+
+// parsedBody returns the body add set on e.
+func (e *RecordDoc) parsedBody() any {
+	switch {
+	case e.Announcement != nil:
+		return e.Announcement
+	case e.Draw != nil:
+		return e.Draw
+	case e.Amendment != nil:
+		return e.Amendment
+	case e.Results != nil:
+		return e.Results
+	case e.Withdrawal != nil:
+		return e.Withdrawal
+	case e.Seal != nil:
+		return e.Seal
+	}
+	return nil
 }
 
 // Plan returns the parsed plan of an announcement (nil for other kinds).
@@ -99,6 +136,13 @@ func (d *RecordDoc) Plan() *random.Plan { return d.plan }
 //   - a withdrawal names an announcement that is neither drawn nor
 //     withdrawn, with a reason; a withdrawn announcement cannot be drawn
 //     ([ErrWithdrawn]);
+//   - sealed draws (protocol v2 §8, [SealDraw]): a seal names an
+//     announcement neither drawn, withdrawn nor sealed, with the time
+//     rules of a draw; until its release nothing else concerns that
+//     announcement ([ErrSealedDraw]); the release is a draw with the
+//     headers "seal" and "unsealed" whose body is, byte for byte, the
+//     one sealed, with the seal's drawn_at ([ErrSealBroken]); its time
+//     in the record is its "unsealed" header;
 //   - a draw names an earlier announcement that has no draw yet
 //     ([ErrSecondDraw]); it is made after the announcement and not
 //     before its beacon round is due or its ceremony held; its evidence
@@ -137,6 +181,8 @@ type Record struct {
 	last     time.Time
 
 	withdrawn map[Digest]*RecordDoc // announcement → its withdrawal
+	sealOf    map[Digest]*RecordDoc // announcement → its seal
+	released  map[Digest]*RecordDoc // seal → the draw that unsealed it
 	open      *RecordDoc            // the announcement neither drawn nor withdrawn
 	events    map[string]*RecordDoc // seed event key → the announcement it serves
 	// strict applies, to the document being added, the rules that only
@@ -172,6 +218,8 @@ func newRecord(name string) *Record {
 		subs:     map[Digest][]subRef{},
 
 		withdrawn: map[Digest]*RecordDoc{},
+		sealOf:    map[Digest]*RecordDoc{},
+		released:  map[Digest]*RecordDoc{},
 		events:    map[string]*RecordDoc{},
 	}
 }
@@ -246,6 +294,9 @@ func ValidateRecord(prior Snapshot, doc *Document, signed []byte) error {
 	if err != nil {
 		return err
 	}
+	if b, ok := justParsed.Load(e.Digest); ok {
+		e.body = b
+	}
 	return r.addNew(e)
 }
 
@@ -266,8 +317,8 @@ func (r *Record) Lookup(d Digest) (*RecordDoc, bool) {
 	return e, ok
 }
 
-// Undrawn returns the announcement that is open (neither drawn nor
-// withdrawn), or nil; it is [Record.Open].
+// Undrawn returns the announcement that is open (neither drawn, sealed
+// nor withdrawn), or nil; it is [Record.Open].
 func (r *Record) Undrawn() *RecordDoc { return r.open }
 
 // DrawOf returns the draw of an announcement, or nil.
@@ -329,7 +380,10 @@ func (r *Record) mismatch(e *RecordDoc, field, want, got string) error {
 // add checks document e against the record and, when it follows the
 // rules, adds it. On error the record is unchanged.
 func (r *Record) add(e *RecordDoc) error {
-	body, err := ParseBody(e.Doc)
+	body, err := e.body, error(nil)
+	if body == nil {
+		body, err = ParseBody(e.Doc)
+	}
 	if err != nil {
 		var de *DocumentError
 		if errors.As(err, &de) {
@@ -338,6 +392,15 @@ func (r *Record) add(e *RecordDoc) error {
 		return err
 	}
 	t := bodyTime(body)
+	seal, unsealed, err := r.sealHeaders(e)
+	if err != nil {
+		return err
+	}
+	if !unsealed.IsZero() {
+		// A sealed draw's drawn_at is the seal's; it takes its place in
+		// time when it is released.
+		t = unsealed
+	}
 	if t.Before(r.last) {
 		return r.fail(e, timeField(e.Doc.Kind), At(t).Format(time.RFC3339Nano),
 			fmt.Errorf("%w: before the previous document (%s)", ErrTimeOrder, At(r.last).Format(time.RFC3339Nano)))
@@ -348,7 +411,7 @@ func (r *Record) add(e *RecordDoc) error {
 		e.Announcement = b
 		commit, err = r.addAnnouncement(e, b)
 	case *DrawBody:
-		e.Draw = b
+		e.Draw, e.Unseals, e.Unsealed = b, seal, unsealed
 		commit, err = r.addDraw(e, b)
 	case *AmendmentBody:
 		e.Amendment = b
@@ -359,9 +422,13 @@ func (r *Record) add(e *RecordDoc) error {
 	case *WithdrawalBody:
 		e.Withdrawal = b
 		commit, err = r.addWithdrawal(e, b)
+	case *SealBody:
+		e.Seal = b
+		commit, err = r.addSeal(e, b)
 	}
 	if err != nil {
-		e.Announcement, e.Draw, e.Amendment, e.Results, e.Withdrawal = nil, nil, nil, nil, nil
+		e.Announcement, e.Draw, e.Amendment, e.Results, e.Withdrawal, e.Seal = nil, nil, nil, nil, nil, nil
+		e.Unseals, e.Unsealed = nil, time.Time{}
 		return err
 	}
 	commit()
@@ -376,6 +443,8 @@ const maxAcceptedProblems = 1000
 
 func timeField(k Kind) string {
 	if k == KindDraw {
+		// (an unsealing draw's time is its "unsealed" header; sealHeaders
+		// names it in its errors.)
 		return "drawn_at"
 	}
 	return "published"
@@ -492,67 +561,21 @@ func (r *Record) addDraw(e *RecordDoc, d *DrawBody) (func(), error) {
 	if w := r.withdrawn[ann.Digest]; w != nil {
 		return nil, r.fail(e, "announcement", d.Announcement.String(), fmt.Errorf("%w: %s withdrew %s", ErrWithdrawn, w.File, ann.File))
 	}
-	if r.strict {
-		if err := random.CheckEvidenceSecrets(d.Evidence); err != nil {
-			return nil, r.fail(e, "evidence", "", err)
-		}
+	if err := r.checkSealed(e, ann, d); err != nil {
+		return nil, err
 	}
-	a := ann.Announcement
-	if !d.DrawnAt.After(a.Published.Time) {
-		return nil, r.fail(e, "drawn_at", At(d.DrawnAt.Time).Format(time.RFC3339Nano), fmt.Errorf("%w: not after the announcement (%s)", ErrTimeOrder, At(a.Published.Time).Format(time.RFC3339Nano)))
-	}
-	for i, p := range a.Seed {
-		var due time.Time
-		switch p.Kind {
-		case random.SourceBeacon:
-			due = p.Chain.RoundTime(p.Round)
-		case random.SourceDice:
-			due, _ = CeremonyTime(p.Ceremony.When)
-		default:
-			continue
-		}
-		if d.DrawnAt.Before(due) {
-			return nil, r.fail(e, "drawn_at", At(d.DrawnAt.Time).Format(time.RFC3339Nano), fmt.Errorf("%w: before seed source %d existed (%s)", ErrTimeOrder, i+1, At(due).Format(time.RFC3339)))
-		}
-	}
-	seed, err := random.DeriveSeed(a.Seed, d.Evidence)
-	if err != nil {
-		return nil, r.fail(e, "evidence", "", err)
-	}
-	if !bytes.Equal(seed, d.Seed) {
-		return nil, r.mismatch(e, "seed", random.HexBytes(seed).String(), d.Seed.String())
+	if err := r.checkDrawBody(e, ann, d); err != nil {
+		return nil, err
 	}
 	if d.ViewV2 != nil || ann.planV2 != nil { // protocol v2: record_v2.go
-		return r.addDrawV2(e, d, ann, seed)
+		return r.addDrawV2(e, d, ann, d.Seed) // d.Seed is the seed of its evidence (checkDrawBody)
 	}
 	v := d.View
-	switch {
-	case v.PlanDigest != a.PlanDigest:
-		return nil, r.mismatch(e, "view.plan_digest", a.PlanDigest.String(), v.PlanDigest.String())
-	case v.Roots != a.Roots:
-		return nil, r.mismatch(e, "view.roots", rootsString(a.Roots), rootsString(v.Roots))
-	case v.Inputs != a.Inputs:
-		return nil, r.mismatch(e, "view.inputs", a.Inputs.String(), v.Inputs.String())
-	}
-	key, err := random.NewKey(seed, a.Inputs)
-	if err != nil {
-		return nil, r.fail(e, "seed", "", err)
-	}
-	if key != v.Key {
-		return nil, r.mismatch(e, "view.key", key.String(), v.Key.String())
-	}
-	seen := map[string]bool{}
-	for i, s := range v.Selected {
-		if seen[s.ID] {
-			return nil, r.fail(e, fmt.Sprintf("view.selected[%d].id", i), s.ID, fmt.Errorf("%w: selected twice", ErrRecord))
-		}
-		seen[s.ID] = true
-	}
-	if ve := checkViewPublic(ann.plan, v); ve != nil {
-		return nil, r.fail(e, ve.field, ve.value, ve.err)
-	}
 	return func() {
 		r.drawOf[ann.Digest] = e
+		if e.Unseals != nil {
+			r.released[e.Unseals.Digest] = e
+		}
 		if r.open == ann {
 			r.open = nil
 		}
@@ -571,6 +594,82 @@ func (r *Record) addDraw(e *RecordDoc, d *DrawBody) (func(), error) {
 	}, nil
 }
 
+// checkDrawBody checks the content of a draw against its announcement:
+// its time, its evidence and seed, and its view (digests, roots, key, no
+// premises twice, the public checks of the view).
+func (r *Record) checkDrawBody(e *RecordDoc, ann *RecordDoc, d *DrawBody) error {
+	if r.strict {
+		if err := random.CheckEvidenceSecrets(d.Evidence); err != nil {
+			return r.fail(e, "evidence", "", err)
+		}
+	}
+	a := ann.Announcement
+	if err := r.checkDrawnAt(e, a, d.DrawnAt.Time); err != nil {
+		return err
+	}
+	seed, err := random.DeriveSeed(a.Seed, d.Evidence)
+	if err != nil {
+		return r.fail(e, "evidence", "", err)
+	}
+	if !bytes.Equal(seed, d.Seed) {
+		return r.mismatch(e, "seed", random.HexBytes(seed).String(), d.Seed.String())
+	}
+	if d.ViewV2 != nil || ann.planV2 != nil {
+		return nil // the view of protocol v2: addDrawV2 (record_v2.go)
+	}
+	v := d.View
+	switch {
+	case v.PlanDigest != a.PlanDigest:
+		return r.mismatch(e, "view.plan_digest", a.PlanDigest.String(), v.PlanDigest.String())
+	case v.Roots != a.Roots:
+		return r.mismatch(e, "view.roots", rootsString(a.Roots), rootsString(v.Roots))
+	case v.Inputs != a.Inputs:
+		return r.mismatch(e, "view.inputs", a.Inputs.String(), v.Inputs.String())
+	}
+	key, err := random.NewKey(seed, a.Inputs)
+	if err != nil {
+		return r.fail(e, "seed", "", err)
+	}
+	if key != v.Key {
+		return r.mismatch(e, "view.key", key.String(), v.Key.String())
+	}
+	seen := map[string]bool{}
+	for i, s := range v.Selected {
+		if seen[s.ID] {
+			return r.fail(e, fmt.Sprintf("view.selected[%d].id", i), s.ID, fmt.Errorf("%w: selected twice", ErrRecord))
+		}
+		seen[s.ID] = true
+	}
+	if ve := checkViewPublic(ann.plan, v); ve != nil {
+		return r.fail(e, ve.field, ve.value, ve.err)
+	}
+	return nil
+}
+
+// checkDrawnAt checks the time of a draw (or of the draw a seal commits
+// to) against its announcement: after it, and not before any seed
+// source existed (beacon round due, ceremony held).
+func (r *Record) checkDrawnAt(e *RecordDoc, a *AnnouncementBody, drawnAt time.Time) error {
+	if !drawnAt.After(a.Published.Time) {
+		return r.fail(e, "drawn_at", At(drawnAt).Format(time.RFC3339Nano), fmt.Errorf("%w: not after the announcement (%s)", ErrTimeOrder, At(a.Published.Time).Format(time.RFC3339Nano)))
+	}
+	for i, p := range a.Seed {
+		var due time.Time
+		switch p.Kind {
+		case random.SourceBeacon:
+			due = p.Chain.RoundTime(p.Round)
+		case random.SourceDice:
+			due, _ = CeremonyTime(p.Ceremony.When)
+		default:
+			continue
+		}
+		if drawnAt.Before(due) {
+			return r.fail(e, "drawn_at", At(drawnAt).Format(time.RFC3339Nano), fmt.Errorf("%w: before seed source %d existed (%s)", ErrTimeOrder, i+1, At(due).Format(time.RFC3339)))
+		}
+	}
+	return nil
+}
+
 func rootsString(r roster.Roots) string {
 	return fmt.Sprintf("premises %s inspectors %s conflicts %s history %s", r.Premises, r.Inspectors, r.Conflicts, r.History)
 }
@@ -578,6 +677,9 @@ func rootsString(r roster.Roots) string {
 // liveDraw returns the draw a document refers to, refusing a voided one.
 func (r *Record) liveDraw(e *RecordDoc, d Digest) (*RecordDoc, error) {
 	draw := r.byDigest[d]
+	if draw != nil && draw.Seal != nil {
+		return nil, r.fail(e, "draw", d.String(), fmt.Errorf("%w: %s is a seal: %w", ErrReference, draw.File, ErrSealedDraw))
+	}
 	if draw == nil || draw.Draw == nil {
 		return nil, r.fail(e, "draw", d.String(), fmt.Errorf("%w: no draw with this digest", ErrReference))
 	}

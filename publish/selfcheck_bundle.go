@@ -44,6 +44,9 @@ func SelfCheckBundle(b *Bundle, verifiers []note.Verifier, id string, opt SelfCh
 	if err != nil {
 		return nil, err
 	}
+	if set == nil {
+		return nil, &RecordError{Doc: ann.File, Seq: ann.Seq, Field: "tables", Err: fmt.Errorf("%w: %s withholds the tables of this announcement (its draw was sealed); the bundle of a released draw must carry them", ErrReference, BundleIndexFile)}
+	}
 	row, ok := set.Premises.Lookup(id)
 	if !ok {
 		return &SelfCheckResult{Verdict: VerdictNotInRoster, Premises: id, Draw: d.File, SignaturesChecked: len(verifiers) > 0,

@@ -81,6 +81,16 @@ type FutureDated struct {
 	Witnessed time.Time
 }
 
+// SealTiming is the witnessed bound of a seal ([SealBody]): the draw it
+// commits to existed, as released later, by Witnessed (+1s +
+// [WitnessClockSkew]). Zero Witnessed: no witnessed time covers it.
+type SealTiming struct {
+	Doc       string
+	Seq       int64
+	DrawnAt   time.Time
+	Witnessed time.Time
+}
+
 // TimingReport is what [CheckTiming] found.
 type TimingReport struct {
 	Witnesses []string // the witness keys used, as name+keyID
@@ -90,8 +100,11 @@ type TimingReport struct {
 	Cosigned, Matching int
 	Announcements      []AnnouncementTiming
 	FutureDated        []FutureDated
-	Rollbacks          []*RollbackError
-	Forks              []*ForkError
+	// Seals gives each seal its witnessed bound: the sealed draw's
+	// content existed, fixed, by then.
+	Seals     []SealTiming
+	Rollbacks []*RollbackError
+	Forks     []*ForkError
 	// OperatorWord lists the timing checks that rest on the operator's
 	// word alone (no witness policy, or no witnessed time).
 	OperatorWord []string
@@ -127,8 +140,12 @@ func docTime(e *RecordDoc) time.Time {
 	switch {
 	case e.Announcement != nil:
 		return bodyTime(e.Announcement)
+	case e.Draw != nil && e.Unseals != nil:
+		return e.Unsealed // released now; drawn (and sealed) earlier
 	case e.Draw != nil:
 		return bodyTime(e.Draw)
+	case e.Seal != nil:
+		return bodyTime(e.Seal)
 	case e.Amendment != nil:
 		return bodyTime(e.Amendment)
 	case e.Results != nil:
@@ -372,6 +389,12 @@ func CheckTiming(in TimingInput) *TimingReport {
 			rep.FutureDated = append(rep.FutureDated, FutureDated{Doc: e.File, Seq: e.Seq, Claimed: t, Witnessed: b})
 			problem(e.File, e.Seq, &FutureDocumentError{Doc: e.File, Seq: e.Seq, Claimed: t, Witness: b})
 		}
+		switch {
+		case e.Seal != nil && len(ws) > 0:
+			rep.Seals = append(rep.Seals, SealTiming{Doc: e.File, Seq: e.Seq, DrawnAt: e.Seal.DrawnAt.Time, Witnessed: b})
+		case e.Seal != nil:
+			rep.OperatorWord = append(rep.OperatorWord, fmt.Sprintf("%s: when the content of the sealed draw was fixed (it claims %s)", e.File, At(e.Seal.Published.Time).Format(time.RFC3339)))
+		}
 		if e.Announcement == nil {
 			continue
 		}
@@ -448,6 +471,13 @@ func (t *TimingReport) String() string {
 				fmt.Fprintf(&b, "  %s announced before its seed event: NOT PROVEN, %s; %s\n", a.Doc, seen, strings.Join(ev, ", "))
 			}
 		}
+		for _, x := range t.Seals {
+			seen := "not witnessed: nothing proves when its content was fixed"
+			if !x.Witnessed.IsZero() {
+				seen = "its content was fixed by " + At(x.Witnessed).Format(time.RFC3339) + " (witnessed)"
+			}
+			fmt.Fprintf(&b, "  %s sealed a draw made at %s: %s\n", x.Doc, At(x.DrawnAt).Format(time.RFC3339), seen)
+		}
 		for _, f := range t.FutureDated {
 			fmt.Fprintf(&b, "  FUTURE-DATED %s: dated %s, but witnessed by %s\n", f.Doc, At(f.Claimed).Format(time.RFC3339Nano), At(f.Witnessed).Format(time.RFC3339))
 		}
@@ -487,6 +517,13 @@ func (v *verifier) timing(l Ledger, r *Record, verifiers []note.Verifier, digest
 	}
 	t := CheckTiming(in)
 	v.rep.Timing = t
+	for _, st := range t.Seals {
+		for i := range v.rep.Seals {
+			if v.rep.Seals[i].Seq == st.Seq {
+				v.rep.Seals[i].Witnessed = st.Witnessed
+			}
+		}
+	}
 	v.rep.Problems = append(v.rep.Problems, t.Problems...)
 	v.rep.Warnings = append(v.rep.Warnings, t.Warnings...)
 }

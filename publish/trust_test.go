@@ -516,3 +516,23 @@ func TestFatesOfV1Ledger(t *testing.T) {
 	require.Equal(t, "000002-draw.note", rep.Fates[0].By)
 	require.Equal(t, "dice 2026-11-22T01:30:00Z", rep.Fates[0].SeedEvent)
 }
+
+// The public notice shows withdrawn announcements with their reasons,
+// and a withdrawal after the seed event as a re-draw (protocol v2 §8).
+func TestNoticeWithdrawals(t *testing.T) {
+	f := newFixture(t)
+	f.announce(t)
+	_, err := Withdraw(f.l, f.signers, Digest{}, "名录库数据有误，撤回重新公告", tAnnounce.Add(time.Hour))
+	require.NoError(t, err)
+	n, err := BuildNotice(f.l, f.set, NoticeOptions{})
+	require.NoError(t, err)
+	require.Len(t, n.Withdrawn, 1)
+	w := n.Withdrawn[0]
+	require.Equal(t, "000001-announcement.note", w.AnnouncementFile)
+	require.Equal(t, "名录库数据有误，撤回重新公告", w.Reason)
+	require.False(t, w.AfterSeed, "withdrawn before the ceremony")
+	var page strings.Builder
+	require.NoError(t, WriteNotice(&page, f.l, f.set, NoticeOptions{Format: NoticeHTML}))
+	require.Contains(t, page.String(), "名录库数据有误，撤回重新公告")
+	require.Contains(t, page.String(), "在随机数产生之前撤回")
+}

@@ -92,6 +92,34 @@ type DrawReport struct {
 	// ResultsDueWorkingDays working days after the day of the draw.
 	Missing []string
 	Overdue bool
+	// Seal names the seal this draw released, when it was sealed;
+	// Unsealed is when it was released.
+	Seal     string
+	Unsealed time.Time
+}
+
+// SealReport is one sealed draw ([SealDraw]): when it was made and
+// sealed, when witnesses saw the seal, and whether it was released.
+type SealReport struct {
+	Doc          string // the seal's file name
+	Seq          int64
+	Digest       Digest
+	Announcement string
+	PlanID       string
+	Published    time.Time // when the seal was published
+	DrawnAt      time.Time
+	// Witnessed is the witnessed bound of the seal (with a witness
+	// policy): the draw's content was fixed by then. Zero: none.
+	Witnessed time.Time
+	// Released names the draw that released it, "" while it is sealed;
+	// ReleasedAt is when.
+	Released   string
+	ReleasedAt time.Time
+	// Due is the results deadline counted from the seal's day
+	// ([ResultsDue]); Overdue says that Options.Now is after it and the
+	// draw is still sealed.
+	Due     Date
+	Overdue bool
 }
 
 // LateResult is a result published after its deadline.
@@ -121,8 +149,8 @@ type FateReport struct {
 	Fate         FateKind
 	// SeedEvent lists the seed event's keys ([SeedEvent]).
 	SeedEvent string
-	// By names the draw (drawn), the redraw amendment (redrawn) or the
-	// withdrawal (withdrawn).
+	// By names the draw (drawn), the redraw amendment (redrawn), the
+	// withdrawal (withdrawn) or the seal (sealed).
 	By     string
 	Reason string
 	// Draw names the announcement's draw (drawn, redrawn).
@@ -149,6 +177,8 @@ type Report struct {
 	Fates   []FateReport
 	Draws   []DrawReport
 	Redraws []RedrawReport
+	// Seals lists every sealed draw, released or not, in ledger order.
+	Seals []SealReport
 	// Timing holds the verdicts on times from witnesses ([CheckTiming]).
 	Timing   *TimingReport
 	Problems []Problem // what disagrees: the ledger does not verify
@@ -194,6 +224,9 @@ func (r *Report) String() string {
 			b.WriteString(", not replayed")
 		}
 		fmt.Fprintf(&b, ", %d substitutions, %d outcomes", d.Substitutions, d.Outcomes)
+		if d.Seal != "" {
+			fmt.Fprintf(&b, ", sealed by %s, released on %s", d.Seal, At(d.Unsealed).Format(time.RFC3339))
+		}
 		if d.VoidedBy != "" {
 			fmt.Fprintf(&b, ", VOIDED by %s", d.VoidedBy)
 		}
@@ -215,6 +248,9 @@ func (r *Report) String() string {
 			ans = "new announcement " + x.Announcement
 		}
 		fmt.Fprintf(&b, "REDRAW %s voids %s: %q; %s (a re-roll after the seed event)\n", x.Doc, x.Draw, x.Reason, ans)
+	}
+	for _, x := range r.Seals {
+		b.WriteString(x.String() + "\n")
 	}
 	if r.Timing != nil {
 		b.WriteString(r.Timing.String())
@@ -270,9 +306,13 @@ const maxViewMismatches = 20
 // [random.ResultV2.Substitute] (verify_v2.go).
 //
 // It lists every announcement with its fate (Report.Fates: drawn,
-// withdrawn, redrawn, open), and reports as warnings (not failures):
-// withdrawals at or after their seed event ("re-roll"), and of
-// announcements whose seed event has no time ("possible re-roll");
+// withdrawn, redrawn, sealed, open) and every sealed draw (Report.Seals:
+// when sealed, when witnessed, when released), and reports as warnings
+// (not failures): a draw still sealed after the results deadline counted
+// from its seal, an announcement published while a draw is sealed and
+// not released, withdrawals at or after their seed event ("re-roll"),
+// and of announcements whose seed event has no time ("possible
+// re-roll");
 // results published after [ResultsDue], selected premises with no outcome
 // yet, every redraw, seeds that cannot be verified, signatures by keys
 // the reader does not know, announcements published despite pre-flight
@@ -448,6 +488,8 @@ func (v *verifier) record(r *Record) {
 					v.problem(e.File, e.Seq, err)
 				} else if set != nil {
 					sets[e.Digest] = set
+				} else if s := r.SealOf(e.Digest); s != nil && r.ReleasedBy(s.Digest) == nil {
+					v.warn(e.File, e.Seq, "%s: no tables given for this announcement (withheld while its draw is sealed by %s): roots not checked", e.File, s.File)
 				} else {
 					v.warn(e.File, e.Seq, "%s: no tables given for this announcement: roots not checked, its draw not replayed", e.File)
 				}
@@ -463,6 +505,7 @@ func (v *verifier) record(r *Record) {
 		}
 	}
 	v.fates(r, sets)
+	v.seals(r)
 }
 
 // fates reports every announcement with its fate, warns of re-rolls, of
@@ -476,7 +519,7 @@ func (v *verifier) fates(r *Record, sets map[Digest]*roster.Set) {
 		if f.Draw != nil {
 			fr.Draw = f.Draw.File
 		}
-		for _, d := range []*RecordDoc{f.Withdrawal, f.Redraw, f.Draw} {
+		for _, d := range []*RecordDoc{f.Withdrawal, f.Redraw, f.Draw, f.Seal} {
 			if d != nil {
 				fr.By = d.File
 				break
@@ -537,6 +580,9 @@ func (v *verifier) draw(r *Record, e *RecordDoc, set *roster.Set) {
 	dr := DrawReport{Doc: e.File, Seq: e.Seq, Digest: e.Digest, Announcement: ann.File,
 		PlanID: ann.Announcement.PlanID, Selected: len(e.Draw.View.Selected), Substitutions: len(r.subs[e.Digest]),
 		Outcomes: len(r.results[e.Digest])}
+	if e.Unseals != nil {
+		dr.Seal, dr.Unsealed = e.Unseals.File, e.Unsealed
+	}
 	if x := r.voided[e.Digest]; x != nil {
 		dr.VoidedBy = x.File
 	}

@@ -362,7 +362,7 @@ func checkNewDocuments(l Ledger, logKey note.Verifier, from int64, c Checkpoint,
 		if err != nil {
 			return fmt.Errorf("publish: cosign: document %d: %w", seq, err)
 		}
-		if t := bodyTime(body); t.After(now.Add(WitnessClockSkew)) {
+		if t := claimedTime(doc, body); t.After(now.Add(WitnessClockSkew)) {
 			return &FutureDocumentError{Doc: DocFileName(seq, doc.Kind), Seq: seq, Claimed: t, Witness: now}
 		}
 	}

@@ -195,18 +195,34 @@ func DrawV2(ctx context.Context, plan *PlanV2, set *roster.Set, seed []byte, opt
 			opt.Progress(Progress{Phase: ph, Done: done, Total: total})
 		}
 	}
-	roots, err := set.RootsV2(plan.Private)
+	// The roots (for the key) are hashed on other goroutines while this
+	// one runs the part of the selection that needs no key, as in Draw.
+	type rootsOf struct {
+		roots roster.Roots
+		err   error
+	}
+	rootsDone := make(chan rootsOf, 1)
+	go func() {
+		roots, err := set.RootsV2(plan.Private)
+		rootsDone <- rootsOf{roots, err}
+	}()
+	r := &ResultV2{Plan: plan, Set: set, Seed: append([]byte(nil), seed...)}
+	r.UnknownConflicts, r.UnknownHistory = set.UnknownReferences()
+	r.hist = newHistoryV2(set)
+	inScope, taskMasks, err := r.scopeV2(ctx, opt, report)
+	rr := <-rootsDone
+	if rr.err != nil {
+		return nil, rr.err
+	}
 	if err != nil {
 		return nil, err
 	}
-	r := &ResultV2{Plan: plan, Set: set, Seed: append([]byte(nil), seed...), Roots: roots}
-	r.UnknownConflicts, r.UnknownHistory = set.UnknownReferences()
-	r.Inputs = roots.InputsV2(plan.Digest())
+	r.Roots = rr.roots
+	r.Inputs = r.Roots.InputsV2(plan.Digest())
 	if r.Key, err = NewKeyV2(seed, r.Inputs); err != nil {
 		return nil, err
 	}
-	r.hist = newHistoryV2(set)
-	if err := r.selectV2(ctx, opt, report); err != nil {
+	if err := r.rankV2(ctx, opt, inScope, taskMasks, report); err != nil {
 		return nil, err
 	}
 	if err := r.staffV2(ctx, opt.Workers, report); err != nil {

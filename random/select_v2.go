@@ -160,29 +160,68 @@ func spreadValues(row roster.Row, attrs []string) []string {
 	return v
 }
 
-// selectV2 runs protocol v2 §5.
-func (r *ResultV2) selectV2(ctx context.Context, opt Options, report func(Phase, int, int)) error {
+// Protocol v2 §5 is scopeV2 then rankV2 (DrawV2 hashes the roots while
+// scopeV2 runs).
+
+// scopeV2 is the part of §5 that needs no key: scope, cooling and
+// the tasks whose matches hold, for each premises row. It returns the
+// rows in scope in row order and, for plans of at most 64 tasks, a mask
+// of those tasks for each (nil otherwise).
+func (r *ResultV2) scopeV2(ctx context.Context, opt Options, report func(Phase, int, int)) ([]int32, []uint64, error) {
 	plan, rows := r.Plan, r.Set.Premises.Rows()
 	r.Premises = make([]PremisesV2, len(rows))
 	report(PhaseScope, 0, len(rows))
-	var inScope []int32
-	for i, row := range rows {
-		if i%ProgressEvery == 0 && i > 0 {
-			if err := ctx.Err(); err != nil {
-				return err
+	// Scope, cooling and which tasks' matches hold, in batches on every
+	// core (each batch writes only its own rows and list); the batches'
+	// rows in scope are joined in batch order, so in row order.
+	type scopeBatch struct {
+		inScope []int32
+		tasks   []uint64 // bit t: task t's match holds (plans of ≤ 64 tasks)
+	}
+	masks := len(plan.Tasks) <= 64
+	batches := make([]scopeBatch, (len(rows)+ProgressEvery-1)/ProgressEvery)
+	if err := parallelBatches(ctx, opt.Workers, len(rows), ProgressEvery, func(lo, hi int) {
+		b := &batches[lo/ProgressEvery]
+		for i := lo; i < hi; i++ {
+			o := &r.Premises[i]
+			o.Visit, o.CoolingRule = -1, -1
+			if o.Scope = plan.scopeOf(rows[i]); o.Scope != OutOfScopeNone {
+				continue
 			}
-			report(PhaseScope, i, len(rows))
+			b.inScope = append(b.inScope, int32(i))
+			o.CoolingRule = r.cooling(i)
+			o.Cooling = o.CoolingRule >= 0
+			if masks {
+				var m uint64
+				for ti := range plan.Tasks {
+					if plan.Tasks[ti].Match.Holds(rows[i]) {
+						m |= 1 << ti
+					}
+				}
+				b.tasks = append(b.tasks, m)
+			}
 		}
-		o := &r.Premises[i]
-		o.Visit, o.CoolingRule = -1, -1
-		if o.Scope = plan.scopeOf(row); o.Scope != OutOfScopeNone {
-			continue
-		}
-		inScope = append(inScope, int32(i))
-		o.CoolingRule = r.cooling(i)
-		o.Cooling = o.CoolingRule >= 0
+	}, func(done int) { report(PhaseScope, done, len(rows)) }); err != nil {
+		return nil, nil, err
+	}
+	var inScope []int32
+	var taskMasks []uint64
+	for k := range batches {
+		inScope = append(inScope, batches[k].inScope...)
+		taskMasks = append(taskMasks, batches[k].tasks...)
+		batches[k] = scopeBatch{}
+	}
+	if !masks {
+		taskMasks = nil
 	}
 	report(PhaseScope, len(rows), len(rows))
+	return inScope, taskMasks, nil
+}
+
+// rankV2 is the rest of §5 once the key is known: priorities, the
+// tasks in plan order and the targeted premises.
+func (r *ResultV2) rankV2(ctx context.Context, opt Options, inScope []int32, taskMasks []uint64, report func(Phase, int, int)) error {
+	plan, rows := r.Plan, r.Set.Premises.Rows()
 
 	// Priorities of the premises in scope, on every core.
 	report(PhasePriorities, 0, len(inScope))
@@ -207,7 +246,7 @@ func (r *ResultV2) selectV2(ctx context.Context, opt Options, report func(Phase,
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		r.selectTask(ti, inScope, selected)
+		r.selectTask(ti, inScope, taskMasks, selected)
 		report(PhaseSelect, ti+1, len(plan.Tasks))
 	}
 
@@ -254,7 +293,7 @@ func (r *ResultV2) selectV2(ctx context.Context, opt Options, report func(Phase,
 }
 
 // selectTask runs steps 1–5 of protocol v2 §5 for one task.
-func (r *ResultV2) selectTask(ti int, inScope []int32, selected map[int32][]VisitTask) {
+func (r *ResultV2) selectTask(ti int, inScope []int32, taskMasks []uint64, selected map[int32][]VisitTask) {
 	plan, rows := r.Plan, r.Set.Premises.Rows()
 	task := &plan.Tasks[ti]
 	tr := &r.Tasks[ti]
@@ -270,9 +309,11 @@ func (r *ResultV2) selectTask(ti int, inScope []int32, selected map[int32][]Visi
 		values, cands = [][]string{{}}, [][]cand{nil}
 	}
 	var key []byte
-	for _, i := range inScope {
+	for k, i := range inScope {
 		row := rows[i]
-		if !task.Match.Holds(row) {
+		// taskMasks, when set, says for each premises in scope which
+		// tasks' matches hold for it.
+		if taskMasks != nil && taskMasks[k]&(1<<ti) == 0 || taskMasks == nil && !task.Match.Holds(row) {
 			continue
 		}
 		tr.Pool++

@@ -395,9 +395,58 @@ func ParseView(b []byte) (*View, error) {
 	if i := firstInvalidUTF8(b); i >= 0 {
 		return nil, &ViewError{Line: lineOf(b, i), Err: fmt.Errorf("%w: %w: invalid UTF-8 at byte %d", ErrBadView, roster.ErrEncoding, i+1)}
 	}
+	if v, ok := parseCanonicalView(b); ok {
+		return v, nil
+	}
 	sc := jsonScanner{what: "view", kind: ErrBadView, object: viewObject}
 	if e := sc.scan(b); e != nil {
 		return nil, &ViewError{Line: lineOf(b, e.off), Field: e.field, Value: e.value, Err: e.err}
+	}
+	return parseScannedView(b)
+}
+
+// parseCanonicalView is the quick path of ParseView for a view written
+// as [View.Encode] writes it (up to white space, as in an indented
+// document): it decodes b, encodes the result again and accepts it only
+// when the two texts agree byte for byte once compacted, and the value
+// checks of ParseView pass. Agreeing with the canonical text means b
+// has every key it must, each once and none other, no escape of half a
+// surrogate pair, nothing after the object: what the scan of ParseView
+// checks. On any difference it reports false and ParseView takes its
+// full path, whose result and errors are therefore unchanged.
+func parseCanonicalView(b []byte) (*View, bool) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var v View
+	if err := dec.Decode(&v); err != nil {
+		return nil, false
+	}
+	for i := range v.Selected {
+		// Exactly one of team and unstaffed, as viewObject wants (the
+		// encoder writes each when it is not empty).
+		if s := &v.Selected[i]; (len(s.Team) > 0) == (s.Unstaffed != "") {
+			return nil, false
+		}
+	}
+	enc, err := v.Encode()
+	if err != nil {
+		return nil, false
+	}
+	var x, y bytes.Buffer
+	x.Grow(len(b))
+	y.Grow(len(enc))
+	if json.Compact(&x, b) != nil || json.Compact(&y, enc) != nil || !bytes.Equal(x.Bytes(), y.Bytes()) {
+		return nil, false
+	}
+	w, err := parseScannedView(b, &v)
+	return w, err == nil
+}
+
+// parseScannedView is the rest of ParseView once b has passed the scan:
+// it decodes b (unless decoded is given) and checks the values.
+func parseScannedView(b []byte, decoded ...*View) (*View, error) {
+	if len(decoded) > 0 {
+		return checkViewValues(b, decoded[0])
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -410,6 +459,12 @@ func ParseView(b []byte) (*View, error) {
 		}
 		return nil, ve
 	}
+	return checkViewValues(b, &v)
+}
+
+// checkViewValues checks the values of a view decoded from b.
+func checkViewValues(b []byte, vp *View) (*View, error) {
+	v := *vp
 	// Problems with values: the scan found no syntax problem, so a second
 	// scan for the lines of the values is only needed to report one.
 	fail := func(field, value, format string, args ...any) error {

@@ -2,6 +2,9 @@ package roster
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/binary"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -118,7 +121,14 @@ func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool)
 	dates := make([]int, n)
 	warns := make([][]*RowError, n)
 	var failed atomic.Bool
+	// v1 leaf hashes, by line, hashed while each row is at hand (in file
+	// order, its text in cache) rather than in a later pass in id order.
+	var leaves []Hash
+	if opt.Protocol != ProtocolV2 {
+		leaves = make([]Hash, starts[n])
+	}
 	parallel(n, func(k int) {
+		var tb TreeBuilder
 		w := newFastWorker(kind, opt, header, idCol, order)
 		c := text[bounds[k]:bounds[k+1]]
 		if !plainText(c) {
@@ -144,6 +154,10 @@ func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool)
 					failed.Store(true)
 					return
 				}
+				if leaves != nil {
+					tb.buf = r.AppendLeaf(append(tb.buf[:0], 0))
+					leaves[line-headerLine-1] = tb.sum()
+				}
 				out[m] = r
 				m++
 			}
@@ -151,7 +165,7 @@ func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool)
 		}
 		// Each chunk sorts its own rows; the runs are merged below.
 		if !slices.IsSortedFunc(out[:m], compareRowsLines) {
-			slices.SortFunc(out[:m], compareRowsLines)
+			sortRows(out[:m])
 		}
 		counts[k] = m
 		dates[k] = w.s.dates
@@ -186,6 +200,7 @@ func readCSVFast(data []byte, kind Kind, opt Options, chunks int) (*Table, bool)
 		src.dates += d
 	}
 	t.source = src
+	t.fileLeaves, t.leafBase = leaves, headerLine+1
 	// Warnings reach Options.Warn only now that the table stands, so
 	// that a decline does not report them twice.
 	if opt.Warn != nil {
@@ -452,4 +467,64 @@ func tryCSVFast(data []byte, kind Kind, opt Options) (*Table, bool) {
 		return nil, false
 	}
 	return readCSVFast(data, kind, opt, runtime.GOMAXPROCS(0))
+}
+
+// rowKey is a row's compact sort key: the first 16 bytes of its id, big
+// endian and padded with zeros (an id holds no zero byte, so a shorter
+// id sorts first, as by bytes), and its index.
+type rowKey struct {
+	hi, lo uint64
+	i      uint32
+}
+
+func idKey(id string) (hi, lo uint64) {
+	var b [16]byte
+	copy(b[:], id)
+	return binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
+}
+
+// sortRows sorts rows by compareRowsLines, as slices.SortFunc would
+// (rows are distinct in (id, line)), but by compact keys: a sort of
+// 24-byte keys that compares two integers, and the ids themselves only
+// where their first 16 bytes agree, then one pass that moves each row
+// to its place. Comparing the rows' ids directly reads each one through
+// its pointer, a cache miss on a large table not in id order.
+func sortRows(rows []Row) {
+	if uint64(len(rows)) > math.MaxUint32 {
+		slices.SortFunc(rows, compareRowsLines)
+		return
+	}
+	order := orderByID(len(rows), func(i int) string { return rows[i].ID }, func(a, b int) int { return cmp.Compare(rows[a].Line, rows[b].Line) })
+	sorted := make([]Row, len(rows))
+	for j, i := range order {
+		sorted[j] = rows[i]
+	}
+	copy(rows, sorted)
+}
+
+// orderByID returns the indexes 0..n-1 in ascending order of id(i)
+// bytes, ties broken by tie(a, b), sorting compact keys (see rowKey).
+func orderByID(n int, id func(i int) string, tie func(a, b int) int) []uint32 {
+	keys := make([]rowKey, n)
+	for i := range n {
+		hi, lo := idKey(id(i))
+		keys[i] = rowKey{hi, lo, uint32(i)}
+	}
+	slices.SortFunc(keys, func(a, b rowKey) int {
+		if a.hi != b.hi {
+			return cmp.Compare(a.hi, b.hi)
+		}
+		if a.lo != b.lo {
+			return cmp.Compare(a.lo, b.lo)
+		}
+		if c := strings.Compare(id(int(a.i)), id(int(b.i))); c != 0 {
+			return c
+		}
+		return tie(int(a.i), int(b.i))
+	})
+	order := make([]uint32, n)
+	for j, k := range keys {
+		order[j] = k.i
+	}
+	return order
 }

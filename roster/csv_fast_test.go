@@ -78,7 +78,13 @@ func requireFastAgrees(t *testing.T, data []byte, kind Kind, opt Options) bool {
 		require.Equal(t, want.Rows(), got.Rows(), msg)
 		require.Equal(t, want.Warnings, got.Warnings, msg)
 		require.Equal(t, slowWarned, fastWarned, msg)
+		if opt.Protocol != ProtocolV2 {
+			// The root from the leaves hashed while reading.
+			require.NotNil(t, got.fileLeaves, msg)
+		}
 		require.Equal(t, want.Root(), got.Root(), msg)
+		require.Nil(t, got.fileLeaves, "dropped once the root is known")
+		require.Equal(t, rowsRoot(got.Rows()), got.Root(), msg)
 		for _, r := range got.Rows() {
 			require.Equal(t, len(r.Attrs), cap(r.Attrs), msg)
 		}
@@ -381,4 +387,28 @@ func TestMergeRuns(t *testing.T) {
 			require.Equal(t, want, mergeRuns(rows, ends), "%d runs, trial %d", runs, trial)
 		}
 	}
+}
+
+// sortRows orders rows as slices.SortFunc with compareRowsLines does:
+// ids sharing their first 16 bytes or more, ids that are prefixes of
+// others, repeated ids on different lines.
+func TestSortRowsCompactKeys(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	prefixes := []string{"", "91371727MA", "91371727MA1234567", "91371727MA12345678", "a", "ab"}
+	var rows []Row
+	for i := range 5000 {
+		id := prefixes[r.IntN(len(prefixes))]
+		for range r.IntN(8) {
+			id += string(rune('0' + r.IntN(3)))
+		}
+		if id == "" {
+			id = "z"
+		}
+		rows = append(rows, Row{ID: id, Line: i + 2})
+	}
+	r.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+	want := slices.Clone(rows)
+	slices.SortFunc(want, compareRowsLines)
+	sortRows(rows)
+	require.Equal(t, want, rows)
 }

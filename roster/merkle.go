@@ -289,6 +289,23 @@ func rowsRoot(rows []Row) Hash {
 	return mth(roots)
 }
 
+// leavesRoot is rowsRoot for rows whose leaf hashes are known already:
+// the hash of the row read from line base+k is leaves[k].
+func leavesRoot(rows []Row, leaves []Hash, base int) Hash {
+	chunks := (len(rows) + hashChunk - 1) / hashChunk
+	roots := make([]Hash, chunks)
+	parallelChunks(len(rows), func(c, lo, hi int) {
+		var b TreeBuilder
+		b.buf = make([]byte, 0, 256)
+		b.sum() // sets up the padded node hashing
+		for _, r := range rows[lo:hi] {
+			b.AddLeafHash(leaves[r.Line-base])
+		}
+		roots[c] = b.Root()
+	})
+	return mth(roots)
+}
+
 // mth is the RFC 6962 Merkle tree hash of a slice of leaf hashes.
 func mth(leaves []Hash) Hash {
 	var b TreeBuilder

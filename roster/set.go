@@ -3,6 +3,7 @@ package roster
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -151,12 +152,21 @@ func buildInspections(premises, history *Table) *Inspections {
 	for h, r := range hrows {
 		refs[h] = ref{r.Get(AttrPremises), int32(h)}
 	}
-	slices.SortFunc(refs, func(a, b ref) int {
-		if c := strings.Compare(a.id, b.id); c != 0 {
-			return c
+	if uint64(len(refs)) < math.MaxUint32 {
+		order := orderByID(len(refs), func(i int) string { return refs[i].id }, func(a, b int) int { return cmp.Compare(refs[a].history, refs[b].history) })
+		sorted := make([]ref, len(refs))
+		for j, i := range order {
+			sorted[j] = refs[i]
 		}
-		return cmp.Compare(a.history, b.history)
-	})
+		refs = sorted
+	} else {
+		slices.SortFunc(refs, func(a, b ref) int {
+			if c := strings.Compare(a.id, b.id); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.history, b.history)
+		})
+	}
 	x := &Inspections{start: make([]int32, len(rows)+1)}
 	of := make([]int32, len(hrows)) // premises row of each history row, -1 when unknown
 	p := 0                          // rows[:p] have ids below the current reference

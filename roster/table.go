@@ -124,6 +124,12 @@ type Table struct {
 
 	rootOnce sync.Once
 	root     Hash
+	// fileLeaves, when set (v1 tables of ReadCSV's fast path), holds
+	// the leaf hash H(0x00 || leaf bytes) of the row read from line
+	// leafBase+k at k, hashed while the row was read, in file order;
+	// Root uses them and drops them.
+	fileLeaves []Hash
+	leafBase   int
 }
 
 // NewTable checks rows against protocol §1 and the rules of kind,
@@ -165,7 +171,7 @@ func buildTable(kind Kind, rows []Row, warns []*RowError, header []string, opt O
 	// that repeat an id with no lines, which only make an error that
 	// reads the same whichever comes first.
 	if !slices.IsSortedFunc(t.rows, compareRowsLines) {
-		slices.SortFunc(t.rows, compareRowsLines)
+		sortRows(t.rows)
 	}
 	for i := 1; i < len(t.rows); i++ {
 		if t.rows[i].ID == t.rows[i-1].ID {
@@ -511,7 +517,14 @@ func (t *Table) Root() Hash {
 	if t == nil {
 		return EmptyRoot
 	}
-	t.rootOnce.Do(func() { t.root = rowsRoot(t.rows) })
+	t.rootOnce.Do(func() {
+		if t.fileLeaves != nil {
+			t.root = leavesRoot(t.rows, t.fileLeaves, t.leafBase)
+			t.fileLeaves = nil
+			return
+		}
+		t.root = rowsRoot(t.rows)
+	})
 	return t.root
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"slices"
 	"strings"
 )
@@ -125,6 +126,35 @@ func (c Commitment) checkKey() error {
 // from the value). A published value that is not 64 lowercase hex digits
 // is an error naming the row.
 func (r Row) AppendLeafV2(dst []byte, kind Kind, private Private, c Commitment) ([]byte, error) {
+	return r.appendLeafV2(dst, kind, private, c, nil)
+}
+
+// salter computes [PrivateSalt] for one key again and again, keeping the
+// HMAC (whose key blocks are hashed once, not once a call) and its
+// buffers.
+type salter struct {
+	m   hash.Hash
+	b   []byte
+	sum []byte
+}
+
+func (s *salter) salt(key []byte, kind Kind, id, name string) [16]byte {
+	if s.m == nil {
+		s.m = hmac.New(sha256.New, key)
+	} else {
+		s.m.Reset()
+	}
+	s.b = appendLP(appendLP(appendLP(s.b[:0], kind.String()), id), name)
+	s.m.Write(s.b)
+	s.sum = s.m.Sum(s.sum[:0])
+	var salt [16]byte
+	copy(salt[:], s.sum)
+	return salt
+}
+
+// appendLeafV2 is AppendLeafV2, with the salts from s when it is set
+// (s serves one key: c.Key).
+func (r Row) appendLeafV2(dst []byte, kind Kind, private Private, c Commitment, s *salter) ([]byte, error) {
 	dst = appendLP(dst, r.ID)
 	dst = binary.BigEndian.AppendUint32(dst, uint32(len(r.Attrs)))
 	names := private[kind]
@@ -135,7 +165,7 @@ func (r Row) AppendLeafV2(dst []byte, kind Kind, private Private, c Commitment) 
 			dst = appendLP(dst, a.Value)
 			continue
 		}
-		d, err := c.digest(kind, r, a)
+		d, err := c.digest(kind, r, a, s)
 		if err != nil {
 			return nil, err
 		}
@@ -146,10 +176,13 @@ func (r Row) AppendLeafV2(dst []byte, kind Kind, private Private, c Commitment) 
 }
 
 // digest returns D of a private attribute of row r.
-func (c Commitment) digest(kind Kind, r Row, a Attr) (Hash, error) {
+func (c Commitment) digest(kind Kind, r Row, a Attr, s *salter) (Hash, error) {
 	if !c.Published {
 		if err := c.checkKey(); err != nil {
 			return Hash{}, err
+		}
+		if s != nil {
+			return PrivateDigest(s.salt(c.Key, kind, r.ID, a.Name), a.Value), nil
 		}
 		return PrivateDigest(PrivateSalt(c.Key, kind, r.ID, a.Name), a.Value), nil
 	}
@@ -187,10 +220,11 @@ func (t *Table) RootV2(private Private, c Commitment) (Hash, error) {
 	errs := make([]error, chunks)
 	parallelChunks(len(t.rows), func(ch, lo, hi int) {
 		var b TreeBuilder
+		var salts salter
 		b.buf = make([]byte, 0, 256)
 		for _, r := range t.rows[lo:hi] {
 			var err error
-			b.buf, err = r.AppendLeafV2(append(b.buf[:0], 0), t.kind, private, c)
+			b.buf, err = r.appendLeafV2(append(b.buf[:0], 0), t.kind, private, c, &salts)
 			if err != nil {
 				errs[ch] = t.named(err)
 				return
@@ -264,7 +298,7 @@ func (t *Table) PublishedV2(private Private, c Commitment) (*Table, error) {
 			if &attrs[0] == &r.Attrs[0] {
 				attrs = slices.Clone(r.Attrs)
 			}
-			d, _ := c.digest(t.kind, r, a)
+			d, _ := c.digest(t.kind, r, a, nil)
 			attrs[j].Value = d.String()
 		}
 		r.Attrs = attrs

@@ -132,3 +132,14 @@ func TestPublishedFormV2(t *testing.T) {
 	require.Equal(t, root, roots.Inspectors)
 	require.True(t, ps.Commitment().Published)
 }
+
+// The salter used by RootV2 gives PrivateSalt's salts, call after call.
+func TestSalterMatchesPrivateSalt(t *testing.T) {
+	key := []byte("0123456789abcdef0123456789abcdef")
+	var s salter
+	for i, id := range []string{"a", "91371727MA1234567X", "b", "a"} {
+		for _, name := range []string{"legal_representative", "phone"} {
+			require.Equal(t, PrivateSalt(key, KindPremises, id, name), s.salt(key, KindPremises, id, name), "%d %s", i, name)
+		}
+	}
+}

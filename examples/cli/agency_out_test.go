@@ -80,7 +80,7 @@ func TestResultsXLSX(t *testing.T) {
 
 	code, _, errs := cli(t, "results", "--ledger", ledger, "--key", key+".key", "--file", file, "--sheet", "Sheet9")
 	require.Equal(t, 2, code)
-	require.Contains(t, errs, `no sheet "Sheet9" (sheets: 检查结果)`)
+	require.Contains(t, errs, `no sheet "Sheet9" (the workbook has "检查结果")`)
 	out := mustCLI(t, "results", "--ledger", ledger, "--key", key+".key", "--file", file, "--at", "2026-12-01T10:00:00+08:00")
 	require.Contains(t, out, "1 results")
 }

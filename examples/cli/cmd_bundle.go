@@ -56,6 +56,10 @@ func runBundle(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "bundle %s: ledger %s, %d files, %d announcements\n", *out, b.Index.Ledger, len(b.Index.Files), len(b.Index.Announcements))
 	for _, a := range b.Index.Announcements {
+		if a.Sealed != "" {
+			fmt.Fprintf(stdout, "  %s: tables withheld while its draw is sealed (%s)\n", strings.TrimPrefix(a.File, "ledger/"), strings.TrimPrefix(a.Sealed, "ledger/"))
+			continue
+		}
 		fmt.Fprintf(stdout, "  %s: tables of %s\n", strings.TrimPrefix(a.File, "ledger/"), src.used[a.Digest])
 	}
 	return nil

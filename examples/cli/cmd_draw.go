@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -32,11 +33,28 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	lf.define(fs)
 	var vf v2Flags
 	vf.define(fs)
+	stream := fs.Bool("stream", false, "read the premises from premises.csv in two passes instead of into memory, for tables too large for it; a file not in id order is sorted first, in temporary files")
+	streamMem := fs.Int64("stream-mem", defaultStreamMem, "with --stream, the bytes of rows the sort of a file not in id order holds in memory at a time")
+	streamTmp := fs.String("stream-tmp", "", "with --stream, the folder for the sort's temporary files (default: the system's)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *dir == "" {
 		return usagef("--dir is required")
+	}
+	if !*stream {
+		var given []string
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "stream-mem" || f.Name == "stream-tmp" {
+				given = append(given, "--"+f.Name)
+			}
+		})
+		if len(given) > 0 {
+			return usagef("%s needs --stream", strings.Join(given, " and "))
+		}
+	}
+	if lf.ledger != "" && *stream {
+		return usagef("--stream cannot be used with --ledger")
 	}
 	if lf.ledger != "" {
 		if sf.hex != "" {
@@ -56,10 +74,16 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return err
 	}
 	if proto == random.ProtocolV2 {
+		if *stream {
+			return usagef("--stream: the streaming draw is for protocol v1 plans; %s has a v2 plan", *dir)
+		}
 		return drawV2(*dir, tf, vf, seed, *viewFile, stderrFor(fs), stdout)
 	}
 	if vf.used() {
 		return usagef("--blinding-key and --published apply to v2 plans")
+	}
+	if *stream {
+		return runDrawStream(*dir, tf, seed, *viewFile, *streamMem, *streamTmp, stdout)
 	}
 	plan, set, err := loadDir(*dir, tf)
 	if err != nil {
@@ -69,21 +93,31 @@ func runDraw(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *viewFile == "-" {
+		view, err := res.View().Encode()
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(view)
+		return err
+	}
+	// The summary is written for people while the view is encoded and
+	// written, off the path to the view.
+	var summary bytes.Buffer
+	summed := make(chan error, 1)
+	go func() { summed <- printDrawSummary(&summary, res) }()
 	view, err := res.View().Encode()
+	if err == nil && *viewFile != "" {
+		err = createNew("--view", *viewFile, view)
+	}
+	if serr := <-summed; err == nil {
+		err = serr
+	}
 	if err != nil {
 		return err
 	}
-	switch *viewFile {
-	case "":
-	case "-":
-		_, err := stdout.Write(view)
-		return err
-	default:
-		if err := createNew("--view", *viewFile, view); err != nil {
-			return err
-		}
-	}
-	return printDrawSummary(stdout, res)
+	_, err = stdout.Write(summary.Bytes())
+	return err
 }
 
 // ledgerDrawFlags are the flags of a draw published into a ledger.
@@ -91,16 +125,18 @@ type ledgerDrawFlags struct {
 	writerFlags
 	beaconJSON string
 	reveals    listFlag
+	sealed     string
 }
 
 func (f *ledgerDrawFlags) define(fs *flag.FlagSet) {
 	f.writerFlags.define(fs, "publish the draw into this ledger, for its announcement not yet drawn", "time of the draw, with --ledger")
 	fs.Var(&f.reveals, "reveal", "commit-reveal participant NAME=SECRET (hex), repeatable, with --ledger")
 	fs.StringVar(&f.beaconJSON, "beacon-json", "", "the promised drand round as drand serves it (JSON file), with --ledger")
+	fs.StringVar(&f.sealed, "sealed", "", "seal the draw: publish only its seal and write the draw to this new, private file (mode 0600, outside the ledger folder) for unseal, with --ledger")
 }
 
 func (f *ledgerDrawFlags) used() bool {
-	return f.key != "" || f.beaconJSON != "" || f.at != "" || len(f.witness) > 0 || len(f.reveals) > 0
+	return f.key != "" || f.beaconJSON != "" || f.at != "" || len(f.witness) > 0 || len(f.reveals) > 0 || f.sealed != ""
 }
 
 // runLedgerDraw draws for the ledger's announcement that has no draw
@@ -109,6 +145,14 @@ func (f *ledgerDrawFlags) used() bool {
 func runLedgerDraw(f *ledgerDrawFlags, dir string, tf tableFlags, vf v2Flags, dice, viewFile string, stdout io.Writer) error {
 	if f.key == "" {
 		return usagef("--key is required with --ledger")
+	}
+	if f.sealed != "" {
+		if viewFile != "" {
+			return usagef("--view cannot be used with --sealed: the sealed draw stays in the --sealed file until unseal")
+		}
+		if err := checkSealedFile(f.sealed, f.ledger); err != nil {
+			return err
+		}
 	}
 	if viewFile != "" && viewFile != "-" {
 		// The draw is published before the view is written: refuse first.
@@ -128,6 +172,11 @@ func runLedgerDraw(f *ledgerDrawFlags, dir string, tf tableFlags, vf v2Flags, di
 	defer l.Close()
 	ann := rec.Undrawn()
 	if ann == nil {
+		for _, s := range rec.Seals() {
+			if rec.ReleasedBy(s.Digest) == nil {
+				return fmt.Errorf("--ledger %s: no open announcement: the draw of the last one is sealed by %s; publish it with unseal when the inspections are done", f.ledger, s.File)
+			}
+		}
 		return fmt.Errorf("--ledger %s: no open announcement (each is drawn or withdrawn); a re-draw is an amendment (amend --redraw --reason TEXT) and a new announcement", f.ledger)
 	}
 	var evidence []random.SeedEvidence
@@ -179,7 +228,21 @@ func runLedgerDraw(f *ledgerDrawFlags, dir string, tf tableFlags, vf v2Flags, di
 		}
 	}
 	if ann.PlanV2() != nil {
+		if f.sealed != "" {
+			return usagef("--sealed: sealed draws are for protocol v1 plans; %s has a v2 plan", ann.File)
+		}
 		return runLedgerDrawV2(l, signers, ann, set, evidence, when, viewFile, stdout)
+	}
+	if f.sealed != "" {
+		res, _, d, err := publish.SealDraw(context.Background(), l, signers, ann.Digest, set, evidence, when,
+			publish.SealOptions{Keep: func(b []byte) error { return writePrivate("--sealed", f.sealed, b) }})
+		if err != nil {
+			return err
+		}
+		published(stdout, l, "sealed", d)
+		fmt.Fprintf(stdout, "the draw of %s (%d selected) is sealed in %s: keep it private, and publish it when the inspections are done:\n  cli unseal --ledger %s --key KEY --file %s\n",
+			ann.File, len(res.Selected), f.sealed, f.ledger, f.sealed)
+		return nil
 	}
 	res, d, err := publish.PublishDraw(context.Background(), l, signers, ann.Digest, set, evidence, when)
 	if err != nil {

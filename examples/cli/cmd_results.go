@@ -10,7 +10,6 @@ import (
 
 	"github.com/doublerandom/doublerandom/publish"
 	"github.com/doublerandom/doublerandom/roster"
-	"github.com/xuri/excelize/v2"
 )
 
 // runResults publishes the outcomes of a results file (see
@@ -85,39 +84,19 @@ func runResults(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// readXLSXTable reads the cells of a sheet of an .xlsx file as the sheet
-// shows them (dates in their display format, which publish.ParseDay
-// reads, or as serial day numbers).
-//
-// TODO(integration): package roster is getting an .xlsx reader (merged
-// header cells refused, named sheets, Excel dates); use it here once
-// merged instead of this minimal one.
+// readXLSXTable reads a sheet of an .xlsx results file with roster's
+// reader of agency files (roster.ReadCells: merged header cells refused,
+// numbers as stored, the date column's serial numbers as dates), for
+// publish.ParseResults.
 func readXLSXTable(file, sheet string) (publish.ResultsTable, error) {
-	f, err := excelize.OpenFile(file)
+	f, err := os.Open(file)
 	if err != nil {
-		return publish.ResultsTable{}, fmt.Errorf("%s: %v", file, err)
+		return publish.ResultsTable{}, err
 	}
 	defer f.Close()
-	if sheet == "" {
-		sheet = f.GetSheetName(0)
-	} else if idx, err := f.GetSheetIndex(sheet); err != nil || idx < 0 {
-		return publish.ResultsTable{}, fmt.Errorf("%s: no sheet %q (sheets: %s)", file, sheet, strings.Join(f.GetSheetList(), ", "))
-	}
-	rows, err := f.GetRows(sheet)
+	c, err := roster.ReadCells(f, roster.Options{File: file, Sheet: sheet}, publish.ResultsColumns[2]...)
 	if err != nil {
-		return publish.ResultsTable{}, fmt.Errorf("%s: sheet %q: %v", file, sheet, err)
+		return publish.ResultsTable{}, err
 	}
-	tab := publish.ResultsTable{File: file + " (sheet " + sheet + ")"}
-	for i, r := range rows {
-		if tab.Header == nil {
-			if len(r) == 0 {
-				continue
-			}
-			tab.Header = r
-			continue
-		}
-		tab.Rows = append(tab.Rows, r)
-		tab.Lines = append(tab.Lines, i+1)
-	}
-	return tab, nil
+	return publish.ResultsTable{File: file + " (sheet " + c.Sheet + ")", Header: c.Header, Rows: c.Rows, Lines: c.Lines}, nil
 }

@@ -86,7 +86,9 @@ var commands = []command{
 		name:    "draw",
 		summary: "compute the draw of a folder's plan and tables (protocol §§2–7), or publish it into a ledger",
 		usage: `--dir DIR (--seed-dice DIGITS | --seed-hex HEX) [--view FILE] [--blinding-key FILE] [--published] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]
---dir DIR --ledger LEDGER --key PREFIX.key [--seed-dice DIGITS] [--reveal NAME=SECRET]... [--beacon-json FILE] [--view FILE] [--witness-key FILE]... [--at TIME] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE] [--blinding-key FILE]`,
+--dir DIR (--seed-dice DIGITS | --seed-hex HEX) --stream [--stream-mem BYTES] [--stream-tmp DIR] [--view FILE] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]
+--dir DIR --ledger LEDGER --key PREFIX.key [--seed-dice DIGITS] [--reveal NAME=SECRET]... [--beacon-json FILE] [--view FILE] [--witness-key FILE]... [--at TIME] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE] [--blinding-key FILE]
+--dir DIR --ledger LEDGER --key PREFIX.key --sealed FILE [--seed-dice DIGITS] [--reveal NAME=SECRET]... [--beacon-json FILE] [--witness-key FILE]... [--at TIME] [--encoding ENC] [--strict] [--sheet NAME] [--columns FILE]`,
 		example: `cli draw --dir testdata/dr1-county-7 --seed-dice "2023 7331 1281 5921 1123" --view view.json`,
 		run:     runDraw,
 	},
@@ -181,6 +183,13 @@ var commands = []command{
 		usage:   `--bundle BUNDLE --out SITE [--pub PREFIX.pub]... [--witness W.pub]... [--quorum N] [--wasm FILE]`,
 		example: `cli site --bundle bundle --out site --pub agency.pub`,
 		run:     runSite,
+	},
+	{
+		name:    "unseal",
+		summary: "publish a sealed draw (draw --sealed) when the inspections are done; the ledger takes only the draw its seal committed to",
+		usage:   `--ledger LEDGER --key PREFIX.key --file FILE [--witness-key FILE]... [--at TIME]`,
+		example: `cli unseal --ledger ledger --key agency.key --file sealed-2026Q4.json`,
+		run:     runUnseal,
 	},
 	{
 		name:    "verify",

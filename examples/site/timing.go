@@ -83,6 +83,8 @@ func fateZh(f *publish.FateReport) string {
 		s = "已抽取：" + f.By
 	case publish.FateRedrawn:
 		s = fmt.Sprintf("已抽取（%s），但于 %s 被 %s 作废重抽，理由：%s", f.Draw, localTime(f.At), f.By, f.Reason)
+	case publish.FateSealed:
+		s = "已抽取并封存：" + f.By + "（抽取结果在检查完成后公开；封存的检查点已由见证人联署时，公开后可核对未被改动）"
 	case publish.FateWithdrawn:
 		s = fmt.Sprintf("已撤回：%s 于 %s 撤回，理由：%s", f.By, localTime(f.At), f.Reason)
 	default:

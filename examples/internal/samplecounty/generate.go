@@ -56,6 +56,17 @@ type Config struct {
 	Inspectors int
 	// Seed seeds the generator; 0 means DefaultSeed.
 	Seed uint64
+	// Shuffle writes the rows of every table in an order drawn from the
+	// seed (as registers export them: neither in id order nor grouped),
+	// for benchmarks. The rows are the same; only their order changes.
+	Shuffle bool
+	// LongIDs gives premises ids of 18 to 22 bytes, as exported
+	// registers have them: village clinic licences become 19-byte
+	// numbers (PDY, the township code, a serial of 7 digits; not 18
+	// bytes, which would read as credit codes) and about a
+	// quarter of the premises with a credit code are sites of their
+	// holder, the code followed by "-" and a site number.
+	LongIDs bool
 }
 
 // DefaultConfig returns the configuration of the embedded county.
@@ -126,6 +137,8 @@ type gen struct {
 	ids        map[string]struct{} // ids in use; looked up, never ranged over
 	licences   [len(townships)]int // village clinic licences issued per township
 	byTown     [len(townships)][]int
+	// historyIDs, when set (Shuffle), is the serial of each history row's id.
+	historyIDs []int
 }
 
 // Generate builds a county of the given size deterministically: the same
@@ -143,6 +156,9 @@ func Generate(cfg Config) (*Files, error) {
 	g.makeInspectors()
 	g.makeHistory()
 	g.makeConflicts()
+	if cfg.Shuffle {
+		g.shuffle()
+	}
 	f := &Files{
 		Premises:   g.premisesCSV(),
 		Inspectors: g.inspectorsCSV(),
@@ -153,6 +169,38 @@ func Generate(cfg Config) (*Files, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// shuffle puts the premises, history and conflicts in an order drawn from
+// a generator of its own (so that the rows themselves are those of the
+// same Config without Shuffle), keeping every reference.
+func (g *gen) shuffle() {
+	r := rand.New(rand.NewPCG(g.cfg.Seed, pcgStream+1))
+	perm := r.Perm(len(g.premises))
+	moved := make([]premises, len(g.premises))
+	at := make([]int, len(g.premises)) // new position of each premises
+	for to, from := range perm {
+		moved[to] = g.premises[from]
+		at[from] = to
+	}
+	g.premises = moved
+	for i := range g.history {
+		g.history[i].premises = at[g.history[i].premises]
+	}
+	for i := range g.conflicts {
+		g.conflicts[i].premises = at[g.conflicts[i].premises]
+	}
+	// History ids are numbered in date order when written: number them
+	// first, then shuffle the rows.
+	g.historyIDs = make([]int, len(g.history))
+	for i := range g.historyIDs {
+		g.historyIDs[i] = i + 1
+	}
+	r.Shuffle(len(g.history), func(i, j int) {
+		g.history[i], g.history[j] = g.history[j], g.history[i]
+		g.historyIDs[i], g.historyIDs[j] = g.historyIDs[j], g.historyIDs[i]
+	})
+	r.Shuffle(len(g.conflicts), func(i, j int) { g.conflicts[i], g.conflicts[j] = g.conflicts[j], g.conflicts[i] })
 }
 
 // regionCode returns the 9-digit division code of township t.
@@ -264,6 +312,9 @@ func (g *gen) uscc(prefix string) string {
 			panic(err) // the alphabet above is the code's own
 		}
 		b.WriteByte(c)
+		if g.cfg.LongIDs && (prefix == idCompany || prefix == idIndividual) && g.r.IntN(4) == 0 {
+			fmt.Fprintf(&b, "-%d", 1+g.r.IntN(999))
+		}
 		id := b.String()
 		if _, dup := g.ids[id]; !dup {
 			g.ids[id] = struct{}{}
@@ -275,6 +326,10 @@ func (g *gen) uscc(prefix string) string {
 // newID returns an identifier of the given kind for a premises in
 // township t. Village clinic licences are the township code and a serial.
 func (g *gen) newID(kind string, t int) string {
+	if kind == idLicence && g.cfg.LongIDs {
+		g.licences[t]++
+		return fmt.Sprintf("PDY%s%07d", regionCode(t), g.licences[t])
+	}
 	if kind == idLicence {
 		if g.licences[t] < 999 {
 			g.licences[t]++
@@ -617,7 +672,11 @@ func (g *gen) historyCSV() []byte {
 	for i, h := range g.history {
 		ins := []string{g.inspectors[h.inspectors[0]].id, g.inspectors[h.inspectors[1]].id}
 		slices.Sort(ins)
-		rows[i] = []string{fmt.Sprintf("JC%07d", i+1), g.premises[h.premises].id,
+		serial := i + 1
+		if g.historyIDs != nil {
+			serial = g.historyIDs[i]
+		}
+		rows[i] = []string{fmt.Sprintf("JC%07d", serial), g.premises[h.premises].id,
 			h.date.String(), strings.Join(ins, ";")}
 	}
 	return writeCSV([]string{"id", "premises", "date", "inspectors"}, rows)

@@ -58,6 +58,9 @@ func GenerateV2(cfg Config) (*Files, error) {
 	g.makeInspectors()
 	g.makeHistory()
 	g.makeConflicts()
+	if cfg.Shuffle {
+		g.shuffle()
+	}
 	v := &genV2{gen: g, r2: rand.New(rand.NewPCG(cfg.Seed, pcgStreamV2))}
 	v.partners()
 	f := &Files{
@@ -228,7 +231,11 @@ func (v *genV2) historyCSV() []byte {
 		if kind != "complaint" {
 			matters, _, _ = strings.Cut(v.matterOf[h.premises], ";")
 		}
-		rows[i] = []string{fmt.Sprintf("JC%07d", i+1), v.premises[h.premises].id, h.date.String(),
+		serial := i + 1
+		if v.historyIDs != nil {
+			serial = v.historyIDs[i]
+		}
+		rows[i] = []string{fmt.Sprintf("JC%07d", serial), v.premises[h.premises].id, h.date.String(),
 			kind, matters, strings.Join(ins, ";")}
 	}
 	return writeCSV([]string{"id", "premises", "date", "kind", "matters", "inspectors"}, rows)

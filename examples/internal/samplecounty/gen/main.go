@@ -22,6 +22,8 @@ func main() {
 	flag.IntVar(&cfg.Premises, "premises", cfg.Premises, "number of premises")
 	flag.IntVar(&cfg.Inspectors, "inspectors", cfg.Inspectors, "number of inspectors (0: scale with premises)")
 	flag.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "generator seed")
+	flag.BoolVar(&cfg.Shuffle, "shuffle", false, "write the rows of every table in shuffled order, as registers export them")
+	flag.BoolVar(&cfg.LongIDs, "long-ids", false, "premises ids of 18 to 22 bytes (licence numbers, sites of a credit code)")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fmt.Fprintln(os.Stderr, "gen: unexpected arguments:", flag.Args())
