@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"slices"
 	"text/tabwriter"
+	"time"
 
 	"github.com/doublerandom/doublerandom/random"
 )
@@ -61,11 +62,13 @@ func runSimulate(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	every := max(1, *runs/20)
+	// Progress about once a second on long runs, and when done.
+	start, last := time.Now(), time.Now()
 	sim, err := random.SimulateV2(ctx, plan, set, random.SimulateOptions{Runs: *runs, Base: base,
 		Progress: func(done, total int) {
-			if done%every == 0 || done == total {
-				fmt.Fprintf(stderr, "simulate: %d of %d draws\n", done, total)
+			if now := time.Now(); now.Sub(last) >= time.Second || done == total {
+				last = now
+				fmt.Fprintf(stderr, "simulate: %d of %d draws (%s)\n", done, total, now.Sub(start).Round(100*time.Millisecond))
 			}
 		}})
 	if err != nil {
