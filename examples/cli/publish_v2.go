@@ -122,19 +122,8 @@ func runLedgerDrawV2(l *publish.DirLedger, signers []publish.Signer, ann *publis
 	if err != nil {
 		return err
 	}
-	view, err := res.View().Encode()
-	if err != nil {
+	if done, err := writeView(viewFile, res.View().Encode, stdout); done || err != nil {
 		return err
-	}
-	switch viewFile {
-	case "":
-	case "-":
-		_, err := stdout.Write(view)
-		return err
-	default:
-		if err := createNew("--view", viewFile, view); err != nil {
-			return err
-		}
 	}
 	if err := printDrawSummaryV2(stdout, res); err != nil {
 		return err
@@ -160,19 +149,7 @@ func explainV2(dir string, tf tableFlags, vf v2Flags, seed []byte, id, inspector
 	} else {
 		text, err = res.Explain(id)
 	}
-	var le *random.LookupError
-	if errors.As(err, &le) {
-		flagName, file := "--id", res.Set.Premises.File()
-		if le.Kind == roster.KindInspectors {
-			flagName, file = "--inspector", res.Set.Inspectors.File()
-		}
-		return fmt.Errorf("%s %q: %v (%s)", flagName, le.ID, le.Err, file)
-	}
-	if err != nil {
-		return err
-	}
-	_, err = io.WriteString(stdout, text.String())
-	return err
+	return writeExplanation(stdout, res.Set, text, err)
 }
 
 // proveV2 is prove for a v2 folder: the row in published form (private
