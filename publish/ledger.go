@@ -317,18 +317,22 @@ func (l *DirLedger) hashReader() tlog.HashReader {
 }
 
 // readFile reads a ledger file, refusing files larger than MaxNoteSize.
-func readFile(path string) ([]byte, error) {
+func readFile(path string) ([]byte, error) { return readAtMost(path, MaxNoteSize, "") }
+
+// readAtMost reads the file path, refusing it unread past limit bytes
+// with ErrMalformed: "[what ]longer than limit bytes".
+func readAtMost(path string, limit int64, what string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxNoteSize+1))
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(b) > MaxNoteSize {
-		return nil, fmt.Errorf("%w: longer than %d bytes", ErrMalformed, MaxNoteSize)
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w: %slonger than %d bytes", ErrMalformed, what, limit)
 	}
 	return b, nil
 }
@@ -592,8 +596,7 @@ func (l *DirLedger) writeCheckpoint() error {
 // writeAtomic replaces dir/name with data: temporary file, sync, rename,
 // sync of the folder.
 func writeAtomic(dir, name string, data []byte) error {
-	tmp := filepath.Join(dir, fmt.Sprintf("%s%d-%s", tempPrefix, os.Getpid(), name))
-	os.Remove(tmp) // a leftover of an earlier process with our pid
+	tmp := tempFile(dir, name)
 	if err := writeNewFile(tmp, data, 0o644); err != nil {
 		return err
 	}
@@ -602,6 +605,25 @@ func writeAtomic(dir, name string, data []byte) error {
 		return err
 	}
 	return syncDir(dir)
+}
+
+// tempFile returns this process's temporary file for dir/name, having
+// removed a leftover of an earlier process with our pid.
+func tempFile(dir, name string) string {
+	tmp := filepath.Join(dir, fmt.Sprintf("%s%d-%s", tempPrefix, os.Getpid(), name))
+	os.Remove(tmp)
+	return tmp
+}
+
+// createAtomic creates dir/name holding data, crash-safe and never
+// replacing a file: a temporary file, synced, linked to the final name
+// (ErrExists if taken) and removed. The caller syncs dir.
+func createAtomic(dir, name string, data []byte) error {
+	tmp := tempFile(dir, name)
+	if err := writeNewFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return linkNew(tmp, filepath.Join(dir, name))
 }
 
 // linkNew gives the complete file tmp the name final, failing with
@@ -924,12 +946,7 @@ func (l *DirLedger) append(build func(int64, Digest) ([]byte, error)) (int64, er
 			}
 		}
 		file := DocFileName(next, doc.Kind)
-		tmp := filepath.Join(l.dir, fmt.Sprintf("%s%d-%s", tempPrefix, os.Getpid(), file))
-		os.Remove(tmp)
-		if err := writeNewFile(tmp, signed, 0o644); err != nil {
-			return &LedgerError{Dir: l.dir, File: file, Err: err}
-		}
-		if err := linkNew(tmp, filepath.Join(l.dir, file)); err != nil {
+		if err := createAtomic(l.dir, file, signed); err != nil {
 			return &LedgerError{Dir: l.dir, File: file, Err: err}
 		}
 		// Committed: from here on, report the seq even on error.
