@@ -478,17 +478,9 @@ func (l *DirLedger) load(full, repair bool) error {
 	l.checked = min(k, int64(len(l.hashes)))
 
 	// The checkpoint must be a prefix of the documents.
-	if cp.Size > n {
-		return l.corrupt("", n+1, fmt.Errorf("document %d is missing: the checkpoint covers %d documents", n+1, cp.Size))
+	if err := l.acceptCheckpoint(cp, cpMsg, n); err != nil {
+		return err
 	}
-	root, err := tlog.TreeHash(cp.Size, l.hashReader())
-	if err != nil {
-		return l.corrupt(checkpointFile, 0, err)
-	}
-	if root != cp.Root {
-		return l.corrupt(checkpointFile, 0, &MismatchError{Field: "root", Want: Checkpoint{cp.Origin, cp.Size, root}.String(), Got: cp.String()})
-	}
-	l.cp, l.cpMsg = cp, cpMsg
 
 	if !repair {
 		return nil
@@ -722,6 +714,13 @@ func (l *DirLedger) refresh() error {
 	if cp.Origin != l.name {
 		return l.corrupt(checkpointFile, 0, &MismatchError{Field: "origin", Want: l.name, Got: cp.Origin})
 	}
+	return l.acceptCheckpoint(cp, cpMsg, n)
+}
+
+// acceptCheckpoint keeps the checkpoint cp (signed note cpMsg) after
+// checking that it covers a prefix of the n documents read, with their
+// root (load and refresh).
+func (l *DirLedger) acceptCheckpoint(cp Checkpoint, cpMsg []byte, n int64) error {
 	if cp.Size > n {
 		return l.corrupt("", n+1, fmt.Errorf("document %d is missing: the checkpoint covers %d documents", n+1, cp.Size))
 	}
