@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -177,22 +175,7 @@ func proveV2(dir string, vf v2Flags, id, rowFile, proofFile string, warn, stdout
 	if err != nil {
 		return err
 	}
-	one, err := roster.NewTable(roster.KindPremises, []roster.Row{row}, roster.Options{Protocol: roster.ProtocolV2})
-	if err != nil {
-		return err
-	}
-	var rb bytes.Buffer
-	if err := roster.WriteJSONL(&rb, one); err != nil {
-		return err
-	}
-	pb, err := json.MarshalIndent(proof, "", " ")
-	if err != nil {
-		return err
-	}
-	if err := createNew("--row", rowFile, rb.Bytes()); err != nil {
-		return err
-	}
-	if err := createNew("--proof", proofFile, append(pb, '\n')); err != nil {
+	if err := writeRowAndProof(row, roster.Options{Protocol: roster.ProtocolV2}, proof, rowFile, proofFile); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s and %s (v2 premises root %s)\n", rowFile, proofFile, root)
