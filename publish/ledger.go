@@ -445,14 +445,7 @@ func (l *DirLedger) load(full, repair bool) error {
 	}
 	for seq := int64(len(l.docs)) + 1; seq <= n; seq++ {
 		file := files[seq]
-		b, err := readFile(filepath.Join(l.dir, file))
-		if err != nil {
-			return l.corrupt(file, seq, err)
-		}
-		if err := l.checkDoc(file, seq, b); err != nil {
-			return err
-		}
-		if err := l.addDoc(file, DigestOf(b)); err != nil {
+		if err := l.readDoc(file, seq); err != nil {
 			return err
 		}
 	}
@@ -537,6 +530,19 @@ func (l *DirLedger) checkDoc(file string, seq int64, b []byte) error {
 		}
 	}
 	return nil
+}
+
+// readDoc reads, checks and adds document seq from file (load and
+// refresh).
+func (l *DirLedger) readDoc(file string, seq int64) error {
+	b, err := readFile(filepath.Join(l.dir, file))
+	if err != nil {
+		return l.corrupt(file, seq, err)
+	}
+	if err := l.checkDoc(file, seq, b); err != nil {
+		return err
+	}
+	return l.addDoc(file, DigestOf(b))
 }
 
 func (l *DirLedger) headDigest() Digest {
@@ -647,14 +653,7 @@ func (l *DirLedger) refresh() error {
 		if file == "" {
 			break
 		}
-		b, err := readFile(filepath.Join(l.dir, file))
-		if err != nil {
-			return l.corrupt(file, seq, err)
-		}
-		if err := l.checkDoc(file, seq, b); err != nil {
-			return err
-		}
-		if err := l.addDoc(file, DigestOf(b)); err != nil {
+		if err := l.readDoc(file, seq); err != nil {
 			return err
 		}
 	}
