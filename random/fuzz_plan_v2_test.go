@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -34,10 +33,7 @@ func FuzzParsePlanV2(f *testing.F) {
 		p, err := ParsePlanV2(b)
 		if err != nil {
 			require.Nil(t, p)
-			var pe *PlanError
-			require.ErrorAs(t, err, &pe, "every error is a *PlanError")
-			require.True(t, errors.Is(err, ErrPlanSyntax) || errors.Is(err, ErrPlanValue) || errors.Is(err, ErrBadRatio), "error kind: %v", err)
-			require.NotPanics(t, func() { _ = err.Error() })
+			requirePlanError(t, err)
 			return
 		}
 		require.Equal(t, roster.Hash(sha256.Sum256(b)), p.Digest())
