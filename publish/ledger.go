@@ -304,13 +304,19 @@ func (l *DirLedger) corrupt(file string, seq int64, detail error) error {
 
 func (l *DirLedger) hashReader() tlog.HashReader {
 	hashes := l.hashes
+	return hashesReader(&hashes)
+}
+
+// hashesReader reads the stored hashes in *hashes, as they are when it
+// is called.
+func hashesReader(hashes *[]tlog.Hash) tlog.HashReader {
 	return tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
 		out := make([]tlog.Hash, len(idx))
 		for i, x := range idx {
-			if x < 0 || x >= int64(len(hashes)) {
+			if x < 0 || x >= int64(len(*hashes)) {
 				return nil, fmt.Errorf("publish: stored hash %d not available", x)
 			}
-			out[i] = hashes[x]
+			out[i] = (*hashes)[x]
 		}
 		return out, nil
 	})
@@ -411,14 +417,9 @@ func (l *DirLedger) load(full, repair bool) error {
 	if err != nil {
 		return l.corrupt(checkpointFile, 0, err)
 	}
-	cp, err := ParseSignedCheckpoint(cpMsg)
+	cp, err := l.openCheckpoint(cpMsg)
 	if err != nil {
-		return l.corrupt(checkpointFile, 0, err)
-	}
-	if len(l.opts.Verifiers) > 0 {
-		if _, err := (Policy{AllowUnknown: true}).Open(cpMsg, l.opts.Verifiers...); err != nil {
-			return l.corrupt(checkpointFile, 0, err)
-		}
+		return err
 	}
 	if repair {
 		if err := checkWriterKey(cpMsg, l.opts.Signer); err != nil {
@@ -701,19 +702,30 @@ func (l *DirLedger) refresh() error {
 	if bytes.Equal(cpMsg, l.cpMsg) {
 		return nil
 	}
-	cp, err := ParseSignedCheckpoint(cpMsg)
+	cp, err := l.openCheckpoint(cpMsg)
 	if err != nil {
-		return l.corrupt(checkpointFile, 0, err)
-	}
-	if len(l.opts.Verifiers) > 0 {
-		if _, err := (Policy{AllowUnknown: true}).Open(cpMsg, l.opts.Verifiers...); err != nil {
-			return l.corrupt(checkpointFile, 0, err)
-		}
+		return err
 	}
 	if cp.Origin != l.name {
 		return l.corrupt(checkpointFile, 0, &MismatchError{Field: "origin", Want: l.name, Got: cp.Origin})
 	}
 	return l.acceptCheckpoint(cp, cpMsg, n)
+}
+
+// openCheckpoint parses the ledger's checkpoint file cpMsg and checks
+// its signatures against the ledger's verifiers, if any (load and
+// refresh).
+func (l *DirLedger) openCheckpoint(cpMsg []byte) (Checkpoint, error) {
+	cp, err := ParseSignedCheckpoint(cpMsg)
+	if err != nil {
+		return Checkpoint{}, l.corrupt(checkpointFile, 0, err)
+	}
+	if len(l.opts.Verifiers) > 0 {
+		if _, err := (Policy{AllowUnknown: true}).Open(cpMsg, l.opts.Verifiers...); err != nil {
+			return Checkpoint{}, l.corrupt(checkpointFile, 0, err)
+		}
+	}
+	return cp, nil
 }
 
 // acceptCheckpoint keeps the checkpoint cp (signed note cpMsg) after
