@@ -88,13 +88,7 @@ func TestDrawV2Shuffled(t *testing.T) {
 			require.NoError(t, err)
 			rng := rand.New(rand.NewPCG(7, 22))
 			for round := range 3 {
-				shuffle := func(tb *roster.Table) *roster.Table {
-					rows := slices.Clone(tb.Rows())
-					rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
-					out, err := roster.NewTable(tb.Kind(), rows, roster.Options{Protocol: roster.ProtocolV2})
-					require.NoError(t, err)
-					return out
-				}
+				shuffle := shuffler(t, rng, roster.Options{Protocol: roster.ProtocolV2})
 				s2, err := roster.NewSetV2(shuffle(set.Premises), shuffle(set.Inspectors), shuffle(set.Conflicts), shuffle(set.History), zeroBlinding)
 				require.NoError(t, err)
 				res2, err := DrawV2(context.Background(), plan, s2, v.seed, Options{Workers: round + 2})
