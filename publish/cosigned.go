@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -28,19 +27,7 @@ const MaxCosignedSize = 16 << 10
 // readCosigned reads a cosigned checkpoint file of at most
 // MaxCosignedSize bytes.
 func readCosigned(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxCosignedSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > MaxCosignedSize {
-		return nil, fmt.Errorf("%w: a cosigned checkpoint longer than %d bytes", ErrMalformed, MaxCosignedSize)
-	}
-	return b, nil
+	return readAtMost(path, MaxCosignedSize, "a cosigned checkpoint ")
 }
 
 // CosignedFileName returns the name under which a [DirLedger] keeps a
@@ -143,12 +130,7 @@ func (l *DirLedger) AddCosigned(msg []byte) (string, error) {
 		if old, err := os.ReadFile(final); err == nil && string(old) == string(msg) {
 			return nil
 		}
-		tmp := filepath.Join(dir, fmt.Sprintf("%s%d-%s", tempPrefix, os.Getpid(), filepath.Base(name)))
-		os.Remove(tmp)
-		if err := writeNewFile(tmp, msg, 0o644); err != nil {
-			return lerr(err)
-		}
-		if err := linkNew(tmp, final); err != nil {
+		if err := createAtomic(dir, filepath.Base(name), msg); err != nil {
 			return lerr(err)
 		}
 		if err := syncDir(dir); err != nil {

@@ -22,14 +22,7 @@ import (
 func ExampleWriteBundle() {
 	dir, _ := os.MkdirTemp("", "bundle")
 	defer os.RemoveAll(dir)
-	agency, agencyPub := fixedKey("example.gov.cn/wjw")
-	v, _ := publish.NewVerifier(agencyPub)
-	signers := []publish.Signer{agency}
-	l, err := publish.CreateDir(filepath.Join(dir, "ledger"), "example.gov.cn/wjw",
-		publish.DirOptions{Signer: agency, Verifiers: []note.Verifier{v}, Validate: publish.ValidateRecord})
-	if err != nil {
-		log.Fatal(err)
-	}
+	l, signers, v := agencyLedger(dir) // the agency's ledger, as in ExampleAnnounce
 	defer l.Close()
 	var sets []*roster.Set
 	for i, q := range []struct{ county, ceremony, digits string }{

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/doublerandom/doublerandom/publish"
@@ -20,14 +19,7 @@ import (
 func ExampleWithdraw() {
 	dir, _ := os.MkdirTemp("", "ledger")
 	defer os.RemoveAll(dir)
-	agency, agencyPub := fixedKey("example.gov.cn/wjw")
-	v, _ := publish.NewVerifier(agencyPub)
-	signers := []publish.Signer{agency}
-	l, err := publish.CreateDir(filepath.Join(dir, "ledger"), "example.gov.cn/wjw",
-		publish.DirOptions{Signer: agency, Verifiers: []note.Verifier{v}, Validate: publish.ValidateRecord})
-	if err != nil {
-		log.Fatal(err)
-	}
+	l, signers, v := agencyLedger(dir) // the agency's ledger, as in ExampleAnnounce
 	defer l.Close()
 	plan, _ := random.LoadPlan("../testdata/dr1-county-7/plan.json")
 	set, _ := roster.LoadDir("../testdata/dr1-county-7", roster.Options{})
@@ -39,7 +31,7 @@ func ExampleWithdraw() {
 		log.Fatal(err)
 	}
 	// A second announcement while the first is open is refused.
-	_, err = publish.Announce(l, signers, plan, set, ceremony("2026-11-22T10:30:00+08:00"), time.Date(2026, 11, 21, 10, 0, 0, 0, publish.Zone))
+	_, err := publish.Announce(l, signers, plan, set, ceremony("2026-11-22T10:30:00+08:00"), time.Date(2026, 11, 21, 10, 0, 0, 0, publish.Zone))
 	fmt.Println(err != nil)
 	if _, err := publish.Withdraw(l, signers, publish.Digest{}, "骰子损坏", time.Date(2026, 11, 22, 9, 40, 0, 0, publish.Zone)); err != nil {
 		log.Fatal(err)

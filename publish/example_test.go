@@ -1,8 +1,6 @@
 package publish_test
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log"
@@ -13,21 +11,6 @@ import (
 	"github.com/doublerandom/doublerandom/roster"
 	"golang.org/x/mod/sumdb/note"
 )
-
-// fixedKey makes a key pair from a fixed seed so that the example's output
-// is stable. Real keys come from crypto/rand.Reader.
-func fixedKey(name string) (publish.Signer, string) {
-	seed := sha256.Sum256([]byte(name))
-	skey, vkey, err := publish.GenerateKey(bytes.NewReader(seed[:]), name)
-	if err != nil {
-		log.Fatal(err)
-	}
-	signer, err := publish.NewSigner(skey)
-	if err != nil {
-		log.Fatal(err)
-	}
-	return signer, vkey
-}
 
 // An agency and its discipline inspection office both sign an
 // announcement; a reader requires both signatures.

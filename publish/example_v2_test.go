@@ -22,14 +22,7 @@ import (
 func ExampleAnnounceV2() {
 	dir, _ := os.MkdirTemp("", "ledger")
 	defer os.RemoveAll(dir)
-	agency, agencyPub := fixedKey("example.gov.cn/wjw")
-	v, _ := publish.NewVerifier(agencyPub)
-	signers := []publish.Signer{agency}
-	l, err := publish.CreateDir(filepath.Join(dir, "ledger"), "example.gov.cn/wjw",
-		publish.DirOptions{Signer: agency, Verifiers: []note.Verifier{v}, Validate: publish.ValidateRecord})
-	if err != nil {
-		log.Fatal(err)
-	}
+	l, signers, v := agencyLedger(dir) // the agency's ledger, as in ExampleAnnounce
 	defer l.Close()
 	county := "../testdata/v2/dr2-county-c"
 	plan, _ := random.LoadPlanV2(filepath.Join(county, "plan.json"))

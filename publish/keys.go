@@ -130,17 +130,9 @@ func writeNewFile(name string, data []byte, perm os.FileMode) error {
 // readKeyFile reads a key file: one line holding the key, with or without
 // a final newline, nothing else.
 func readKeyFile(file string) (string, error) {
-	f, err := os.Open(file)
+	data, err := readAtMost(file, maxKeyFile, "")
 	if err != nil {
 		return "", &KeyFileError{File: file, Err: err}
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
-	if err != nil {
-		return "", &KeyFileError{File: file, Err: err}
-	}
-	if len(data) > maxKeyFile {
-		return "", &KeyFileError{File: file, Err: fmt.Errorf("%w: longer than %d bytes", ErrMalformed, maxKeyFile)}
 	}
 	key := string(bytes.TrimSuffix(data, []byte("\n")))
 	if key == "" || strings.ContainsAny(key, "\r\n\t ") {

@@ -81,11 +81,7 @@ func ParseLabels(file string, data []byte) (*Labels, error) {
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, &ResultsFileError{File: file, Line: pe.Line, Column: pe.Column, Err: badCell(pe.Err.Error())}
-			}
-			return nil, err
+			return nil, csvFileError(file, err)
 		}
 		line, _ := cr.FieldPos(0)
 		if !header {

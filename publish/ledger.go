@@ -304,31 +304,41 @@ func (l *DirLedger) corrupt(file string, seq int64, detail error) error {
 
 func (l *DirLedger) hashReader() tlog.HashReader {
 	hashes := l.hashes
+	return hashesReader(&hashes)
+}
+
+// hashesReader reads the stored hashes in *hashes, as they are when it
+// is called.
+func hashesReader(hashes *[]tlog.Hash) tlog.HashReader {
 	return tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
 		out := make([]tlog.Hash, len(idx))
 		for i, x := range idx {
-			if x < 0 || x >= int64(len(hashes)) {
+			if x < 0 || x >= int64(len(*hashes)) {
 				return nil, fmt.Errorf("publish: stored hash %d not available", x)
 			}
-			out[i] = hashes[x]
+			out[i] = (*hashes)[x]
 		}
 		return out, nil
 	})
 }
 
 // readFile reads a ledger file, refusing files larger than MaxNoteSize.
-func readFile(path string) ([]byte, error) {
+func readFile(path string) ([]byte, error) { return readAtMost(path, MaxNoteSize, "") }
+
+// readAtMost reads the file path, refusing it unread past limit bytes
+// with ErrMalformed: "[what ]longer than limit bytes".
+func readAtMost(path string, limit int64, what string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxNoteSize+1))
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(b) > MaxNoteSize {
-		return nil, fmt.Errorf("%w: longer than %d bytes", ErrMalformed, MaxNoteSize)
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w: %slonger than %d bytes", ErrMalformed, what, limit)
 	}
 	return b, nil
 }
@@ -407,14 +417,9 @@ func (l *DirLedger) load(full, repair bool) error {
 	if err != nil {
 		return l.corrupt(checkpointFile, 0, err)
 	}
-	cp, err := ParseSignedCheckpoint(cpMsg)
+	cp, err := l.openCheckpoint(cpMsg)
 	if err != nil {
-		return l.corrupt(checkpointFile, 0, err)
-	}
-	if len(l.opts.Verifiers) > 0 {
-		if _, err := (Policy{AllowUnknown: true}).Open(cpMsg, l.opts.Verifiers...); err != nil {
-			return l.corrupt(checkpointFile, 0, err)
-		}
+		return err
 	}
 	if repair {
 		if err := checkWriterKey(cpMsg, l.opts.Signer); err != nil {
@@ -441,14 +446,7 @@ func (l *DirLedger) load(full, repair bool) error {
 	}
 	for seq := int64(len(l.docs)) + 1; seq <= n; seq++ {
 		file := files[seq]
-		b, err := readFile(filepath.Join(l.dir, file))
-		if err != nil {
-			return l.corrupt(file, seq, err)
-		}
-		if err := l.checkDoc(file, seq, b); err != nil {
-			return err
-		}
-		if err := l.addDoc(file, DigestOf(b)); err != nil {
+		if err := l.readDoc(file, seq); err != nil {
 			return err
 		}
 	}
@@ -474,17 +472,9 @@ func (l *DirLedger) load(full, repair bool) error {
 	l.checked = min(k, int64(len(l.hashes)))
 
 	// The checkpoint must be a prefix of the documents.
-	if cp.Size > n {
-		return l.corrupt("", n+1, fmt.Errorf("document %d is missing: the checkpoint covers %d documents", n+1, cp.Size))
+	if err := l.acceptCheckpoint(cp, cpMsg, n); err != nil {
+		return err
 	}
-	root, err := tlog.TreeHash(cp.Size, l.hashReader())
-	if err != nil {
-		return l.corrupt(checkpointFile, 0, err)
-	}
-	if root != cp.Root {
-		return l.corrupt(checkpointFile, 0, &MismatchError{Field: "root", Want: Checkpoint{cp.Origin, cp.Size, root}.String(), Got: cp.String()})
-	}
-	l.cp, l.cpMsg = cp, cpMsg
 
 	if !repair {
 		return nil
@@ -543,6 +533,19 @@ func (l *DirLedger) checkDoc(file string, seq int64, b []byte) error {
 	return nil
 }
 
+// readDoc reads, checks and adds document seq from file (load and
+// refresh).
+func (l *DirLedger) readDoc(file string, seq int64) error {
+	b, err := readFile(filepath.Join(l.dir, file))
+	if err != nil {
+		return l.corrupt(file, seq, err)
+	}
+	if err := l.checkDoc(file, seq, b); err != nil {
+		return err
+	}
+	return l.addDoc(file, DigestOf(b))
+}
+
 func (l *DirLedger) headDigest() Digest {
 	if len(l.docs) == 0 {
 		return Digest{}
@@ -592,8 +595,7 @@ func (l *DirLedger) writeCheckpoint() error {
 // writeAtomic replaces dir/name with data: temporary file, sync, rename,
 // sync of the folder.
 func writeAtomic(dir, name string, data []byte) error {
-	tmp := filepath.Join(dir, fmt.Sprintf("%s%d-%s", tempPrefix, os.Getpid(), name))
-	os.Remove(tmp) // a leftover of an earlier process with our pid
+	tmp := tempFile(dir, name)
 	if err := writeNewFile(tmp, data, 0o644); err != nil {
 		return err
 	}
@@ -602,6 +604,25 @@ func writeAtomic(dir, name string, data []byte) error {
 		return err
 	}
 	return syncDir(dir)
+}
+
+// tempFile returns this process's temporary file for dir/name, having
+// removed a leftover of an earlier process with our pid.
+func tempFile(dir, name string) string {
+	tmp := filepath.Join(dir, fmt.Sprintf("%s%d-%s", tempPrefix, os.Getpid(), name))
+	os.Remove(tmp)
+	return tmp
+}
+
+// createAtomic creates dir/name holding data, crash-safe and never
+// replacing a file: a temporary file, synced, linked to the final name
+// (ErrExists if taken) and removed. The caller syncs dir.
+func createAtomic(dir, name string, data []byte) error {
+	tmp := tempFile(dir, name)
+	if err := writeNewFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return linkNew(tmp, filepath.Join(dir, name))
 }
 
 // linkNew gives the complete file tmp the name final, failing with
@@ -633,14 +654,7 @@ func (l *DirLedger) refresh() error {
 		if file == "" {
 			break
 		}
-		b, err := readFile(filepath.Join(l.dir, file))
-		if err != nil {
-			return l.corrupt(file, seq, err)
-		}
-		if err := l.checkDoc(file, seq, b); err != nil {
-			return err
-		}
-		if err := l.addDoc(file, DigestOf(b)); err != nil {
+		if err := l.readDoc(file, seq); err != nil {
 			return err
 		}
 	}
@@ -688,18 +702,36 @@ func (l *DirLedger) refresh() error {
 	if bytes.Equal(cpMsg, l.cpMsg) {
 		return nil
 	}
-	cp, err := ParseSignedCheckpoint(cpMsg)
+	cp, err := l.openCheckpoint(cpMsg)
 	if err != nil {
-		return l.corrupt(checkpointFile, 0, err)
-	}
-	if len(l.opts.Verifiers) > 0 {
-		if _, err := (Policy{AllowUnknown: true}).Open(cpMsg, l.opts.Verifiers...); err != nil {
-			return l.corrupt(checkpointFile, 0, err)
-		}
+		return err
 	}
 	if cp.Origin != l.name {
 		return l.corrupt(checkpointFile, 0, &MismatchError{Field: "origin", Want: l.name, Got: cp.Origin})
 	}
+	return l.acceptCheckpoint(cp, cpMsg, n)
+}
+
+// openCheckpoint parses the ledger's checkpoint file cpMsg and checks
+// its signatures against the ledger's verifiers, if any (load and
+// refresh).
+func (l *DirLedger) openCheckpoint(cpMsg []byte) (Checkpoint, error) {
+	cp, err := ParseSignedCheckpoint(cpMsg)
+	if err != nil {
+		return Checkpoint{}, l.corrupt(checkpointFile, 0, err)
+	}
+	if len(l.opts.Verifiers) > 0 {
+		if _, err := (Policy{AllowUnknown: true}).Open(cpMsg, l.opts.Verifiers...); err != nil {
+			return Checkpoint{}, l.corrupt(checkpointFile, 0, err)
+		}
+	}
+	return cp, nil
+}
+
+// acceptCheckpoint keeps the checkpoint cp (signed note cpMsg) after
+// checking that it covers a prefix of the n documents read, with their
+// root (load and refresh).
+func (l *DirLedger) acceptCheckpoint(cp Checkpoint, cpMsg []byte, n int64) error {
 	if cp.Size > n {
 		return l.corrupt("", n+1, fmt.Errorf("document %d is missing: the checkpoint covers %d documents", n+1, cp.Size))
 	}
@@ -924,12 +956,7 @@ func (l *DirLedger) append(build func(int64, Digest) ([]byte, error)) (int64, er
 			}
 		}
 		file := DocFileName(next, doc.Kind)
-		tmp := filepath.Join(l.dir, fmt.Sprintf("%s%d-%s", tempPrefix, os.Getpid(), file))
-		os.Remove(tmp)
-		if err := writeNewFile(tmp, signed, 0o644); err != nil {
-			return &LedgerError{Dir: l.dir, File: file, Err: err}
-		}
-		if err := linkNew(tmp, filepath.Join(l.dir, file)); err != nil {
+		if err := createAtomic(l.dir, file, signed); err != nil {
 			return &LedgerError{Dir: l.dir, File: file, Err: err}
 		}
 		// Committed: from here on, report the seq even on error.

@@ -41,15 +41,22 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	return newFixtureOf(t, county7)
+}
+
+// newFixtureOf is newFixture for the tables (and plan) in the folder
+// tables.
+func newFixtureOf(t *testing.T, tables string) *fixture {
+	t.Helper()
 	agency, av := testKey(t, agencyName)
 	office, ov := testKey(t, witnessName)
 	dir := filepath.Join(t.TempDir(), "ledger")
 	l, err := CreateDir(dir, agencyName, DirOptions{Signer: agency, Verifiers: []note.Verifier{av}, Validate: ValidateRecord})
 	require.NoError(t, err)
 	t.Cleanup(func() { l.Close() })
-	plan, err := random.LoadPlan(filepath.Join(county7, "plan.json"))
+	plan, err := random.LoadPlan(filepath.Join(tables, "plan.json"))
 	require.NoError(t, err)
-	set, err := roster.LoadDir(county7, roster.Options{})
+	set, err := roster.LoadDir(tables, roster.Options{})
 	require.NoError(t, err)
 	return &fixture{dir: dir, l: l, signers: []Signer{agency, office}, vs: []note.Verifier{av, ov}, plan: plan, set: set,
 		promises: []random.SeedPromise{random.DiceSource{Ceremony: ceremony}.Promise()}}

@@ -286,7 +286,7 @@ func BuildNotice(l Ledger, set *roster.Set, opt NoticeOptions) (*Notice, error) 
 	n.Title = n.Authority + "双随机抽查结果公示"
 	if len(r.Docs) > 0 {
 		last := r.Docs[len(r.Docs)-1]
-		n.AsOf, n.AsOfTime = last.File, claimedTime(last.Doc, docBody(last))
+		n.AsOf, n.AsOfTime = last.File, claimedTime(last.Doc, last.parsedBody())
 	}
 	premisesName := func(id string) string {
 		if set != nil {
@@ -432,25 +432,6 @@ func truncateKey(k string) string {
 		return k[:16] + "…"
 	}
 	return k
-}
-
-// docBody returns the parsed body of a record document.
-func docBody(e *RecordDoc) any {
-	switch {
-	case e.Announcement != nil:
-		return e.Announcement
-	case e.Draw != nil:
-		return e.Draw
-	case e.Amendment != nil:
-		return e.Amendment
-	case e.Results != nil:
-		return e.Results
-	case e.Withdrawal != nil:
-		return e.Withdrawal
-	case e.Seal != nil:
-		return e.Seal
-	}
-	return nil
 }
 
 // noticeWithdrawals lists the withdrawn announcements of the record

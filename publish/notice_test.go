@@ -18,7 +18,6 @@ import (
 	"github.com/doublerandom/doublerandom/roster"
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/mod/sumdb/note"
 )
 
 // evilName is appended to every premises name: markup a notice must
@@ -52,23 +51,13 @@ func newNoticeFixture(t *testing.T) *noticeFixture {
 		}
 		require.NoError(t, os.WriteFile(filepath.Join(tables, name), b, 0o644))
 	}
-	agency, av := testKey(t, agencyName)
-	office, ov := testKey(t, witnessName)
-	dir := filepath.Join(t.TempDir(), "ledger")
-	l, err := CreateDir(dir, agencyName, DirOptions{Signer: agency, Verifiers: []note.Verifier{av}, Validate: ValidateRecord})
-	require.NoError(t, err)
-	t.Cleanup(func() { l.Close() })
-	plan, err := random.LoadPlan(filepath.Join(tables, "plan.json"))
-	require.NoError(t, err)
-	set, err := roster.LoadDir(tables, roster.Options{})
-	require.NoError(t, err)
-	f := &noticeFixture{fixture: &fixture{dir: dir, l: l, signers: []Signer{agency, office}, vs: []note.Verifier{av, ov}, plan: plan, set: set,
-		promises: []random.SeedPromise{random.DiceSource{Ceremony: ceremony}.Promise()}}}
+	f := &noticeFixture{fixture: newFixtureOf(t, tables)}
+	l, plan, set := f.l, f.plan, f.set
 	f.pub = testVerifierKey(t, agencyName)
 	f.announce(t)
 	f.drawDice(t)
 	f.voided = f.draw
-	_, err = Redraw(l, f.signers, f.draw, "掷骰时有一枚骰子落地未读清，依规定重新抽取", tDraw.Add(time.Hour))
+	_, err := Redraw(l, f.signers, f.draw, "掷骰时有一枚骰子落地未读清，依规定重新抽取", tDraw.Add(time.Hour))
 	require.NoError(t, err)
 	again := random.Ceremony{When: "2026-11-23 15:00", Where: "县卫生健康局三楼会议室"}
 	f.ann, err = Announce(l, f.signers, plan, set, []random.SeedPromise{random.DiceSource{Ceremony: again}.Promise()}, tDraw.Add(2*time.Hour))

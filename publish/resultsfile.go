@@ -128,11 +128,7 @@ func ReadResults(file string, data []byte, opt ResultsOptions) ([]ResultEntry, e
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, &ResultsFileError{File: file, Line: pe.Line, Column: pe.Column, Err: badCell(pe.Err.Error())}
-			}
-			return nil, err
+			return nil, csvFileError(file, err)
 		}
 		line, _ := cr.FieldPos(0)
 		if tab.Header == nil {
@@ -416,4 +412,15 @@ func ParseDay(s string) (Date, error) {
 		return 0, fmt.Errorf("%04d-%02d-%02d does not exist", y, m, d)
 	}
 	return roster.DateOf(t), nil
+}
+
+// csvFileError is the error of a CSV file (results, labels) that
+// encoding/csv could not read: a *ResultsFileError at the line and
+// column of a syntax error, err itself otherwise.
+func csvFileError(file string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &ResultsFileError{File: file, Line: pe.Line, Column: pe.Column, Err: badCell(pe.Err.Error())}
+	}
+	return err
 }

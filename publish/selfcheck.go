@@ -107,14 +107,8 @@ func SelfCheck(l Ledger, verifiers []note.Verifier, row roster.Row, proof roster
 	if err != nil {
 		return nil, err
 	}
-	var d *RecordDoc
-	if opt.Draw.IsZero() {
-		live := r.LiveDraws()
-		if len(live) == 0 {
-			return nil, errors.New("publish: SelfCheck: the ledger holds no draw")
-		}
-		d = live[len(live)-1]
-	} else if d, err = r.liveDraw(&RecordDoc{File: "selfcheck"}, opt.Draw); err != nil {
+	d, err := r.selfCheckDraw("SelfCheck", opt.Draw)
+	if err != nil {
 		return nil, err
 	}
 	ann := r.byDigest[d.Draw.Announcement]
@@ -230,4 +224,18 @@ func SelfCheck(l Ledger, verifiers []note.Verifier, row roster.Row, proof roster
 		cond += ", or " + cooldown
 	}
 	return say(VerdictConditional, "%s was not selected: the quota %d of stratum %v went to overdue premises; that was right if %s", row.ID, st.Quota, res.Stratum, cond)
+}
+
+// selfCheckDraw returns the draw a self-check is against (the function
+// fn, SelfCheck or SelfCheckBundle, names itself in errors): the live
+// draw with digest draw, or with none the last live draw.
+func (r *Record) selfCheckDraw(fn string, draw Digest) (*RecordDoc, error) {
+	if draw.IsZero() {
+		live := r.LiveDraws()
+		if len(live) == 0 {
+			return nil, errors.New("publish: " + fn + ": the ledger holds no draw")
+		}
+		return live[len(live)-1], nil
+	}
+	return r.liveDraw(&RecordDoc{File: "selfcheck"}, draw)
 }

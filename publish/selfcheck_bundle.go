@@ -28,14 +28,8 @@ func SelfCheckBundle(b *Bundle, verifiers []note.Verifier, id string, opt SelfCh
 	if err != nil {
 		return nil, err
 	}
-	var d *RecordDoc
-	if opt.Draw.IsZero() {
-		live := r.LiveDraws()
-		if len(live) == 0 {
-			return nil, errors.New("publish: SelfCheckBundle: the ledger holds no draw")
-		}
-		d = live[len(live)-1]
-	} else if d, err = r.liveDraw(&RecordDoc{File: "selfcheck"}, opt.Draw); err != nil {
+	d, err := r.selfCheckDraw("SelfCheckBundle", opt.Draw)
+	if err != nil {
 		return nil, err
 	}
 	opt.Draw = d.Digest

@@ -205,16 +205,7 @@ func CheckTiming(in TimingInput) *TimingReport {
 	// The ledger's own tree.
 	n := int64(len(in.Digests))
 	var hashes []tlog.Hash
-	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
-		out := make([]tlog.Hash, len(idx))
-		for i, x := range idx {
-			if x < 0 || x >= int64(len(hashes)) {
-				return nil, fmt.Errorf("publish: stored hash %d not available", x)
-			}
-			out[i] = hashes[x]
-		}
-		return out, nil
-	})
+	reader := hashesReader(&hashes)
 	for i, d := range in.Digests {
 		hs, err := tlog.StoredHashes(int64(i), d[:], reader)
 		if err != nil {

@@ -28,22 +28,11 @@ type fixtureV2 struct {
 
 func newFixtureV2(t *testing.T) *fixtureV2 {
 	t.Helper()
-	agency, av := testKey(t, agencyName)
-	l, err := CreateDir(filepath.Join(t.TempDir(), "ledger"), agencyName, DirOptions{Signer: agency, Verifiers: []note.Verifier{av}, Validate: ValidateRecord})
-	require.NoError(t, err)
-	t.Cleanup(func() { l.Close() })
-	plan, err := random.LoadPlanV2(filepath.Join(countyC, "plan.json"))
-	require.NoError(t, err)
-	set, err := roster.LoadDir(countyC, roster.Options{Protocol: roster.ProtocolV2, Commitment: roster.Commitment{Key: make([]byte, 32)}})
-	require.NoError(t, err)
-	f := &fixtureV2{l: l, signers: []Signer{agency}, vs: []note.Verifier{av}, plan: plan, set: set}
-	dice := random.DiceSource{Ceremony: random.Ceremony{When: "2026-03-03T09:30:00+08:00", Where: "会议室"}}
-	f.ann, err = AnnounceV2(l, f.signers, plan, set, []random.SeedPromise{dice.Promise()}, time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC))
-	require.NoError(t, err)
-	dice.Digits = "20237331128159211123"
+	f := newAnnouncedV2(t)
+	dice := random.DiceSource{Ceremony: random.Ceremony{When: "2026-03-03T09:30:00+08:00", Where: "会议室"}, Digits: "20237331128159211123"}
 	ev, err := dice.Evidence()
 	require.NoError(t, err)
-	f.res, f.draw, err = PublishDrawV2(context.Background(), l, f.signers, f.ann, set, []random.SeedEvidence{ev}, time.Date(2026, 3, 3, 1, 35, 0, 0, time.UTC))
+	f.res, f.draw, err = PublishDrawV2(context.Background(), f.l, f.signers, f.ann, f.set, []random.SeedEvidence{ev}, time.Date(2026, 3, 3, 1, 35, 0, 0, time.UTC))
 	require.NoError(t, err)
 	return f
 }
@@ -120,8 +109,8 @@ func TestRecordV2Forged(t *testing.T) {
 	require.NoError(t, f.forge(t, KindAmendment, strings.Replace(am, `["WJ4510990008", "WJ4510990009"]`, `[]`, 1)))
 }
 
-// newAnnouncedV2 is a ledger holding county c's announcement only, with
-// the same times and key as newFixtureV2 (so the same digest).
+// newAnnouncedV2 is a ledger holding county c's announcement only, as
+// newFixtureV2 starts from (so the same digest).
 func newAnnouncedV2(t *testing.T) *fixtureV2 {
 	t.Helper()
 	agency, av := testKey(t, agencyName)

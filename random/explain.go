@@ -478,13 +478,9 @@ type InspectorExplanation struct {
 // inspector key Q for it. It works for any premises and inspector of the
 // roster; it fails with a *[LookupError] when either id is unknown.
 func (r *Result) ExplainInspector(premises, inspector string) (*InspectorExplanation, error) {
-	p := r.Set.Premises.Index(premises)
-	if p < 0 {
-		return nil, unknownPremises(premises)
-	}
-	i := r.Set.Inspectors.Index(inspector)
-	if i < 0 {
-		return nil, unknownInspector(inspector)
+	p, i, err := lookupPair(r.Set, premises, inspector)
+	if err != nil {
+		return nil, err
 	}
 	plan := r.Plan
 	prow := r.Set.Premises.At(p)
@@ -637,4 +633,19 @@ func (e *InspectorExplanation) String() string {
 		line("Capacity: %d teams; the draw gave them %d, %d left.", e.Capacity, e.Used, e.Capacity-e.Used)
 	}
 	return b.String()
+}
+
+// lookupPair returns the rows of a premises and an inspector of set
+// (ExplainInspector of both protocols), or a *LookupError for the first
+// unknown id.
+func lookupPair(set *roster.Set, premises, inspector string) (p, i int, err error) {
+	p = set.Premises.Index(premises)
+	if p < 0 {
+		return 0, 0, unknownPremises(premises)
+	}
+	i = set.Inspectors.Index(inspector)
+	if i < 0 {
+		return 0, 0, unknownInspector(inspector)
+	}
+	return p, i, nil
 }

@@ -428,13 +428,9 @@ type InspectorExplanationV2 struct {
 // visit was staffed, and slot by slot why someone else was taken. It
 // fails with a *[LookupError] when either id is unknown.
 func (r *ResultV2) ExplainInspector(premises, inspector string) (*InspectorExplanationV2, error) {
-	p := r.Set.Premises.Index(premises)
-	if p < 0 {
-		return nil, unknownPremises(premises)
-	}
-	i := r.Set.Inspectors.Index(inspector)
-	if i < 0 {
-		return nil, unknownInspector(inspector)
+	p, i, err := lookupPair(r.Set, premises, inspector)
+	if err != nil {
+		return nil, err
 	}
 	plan, prow, irow := r.Plan, r.Set.Premises.At(p), r.Set.Inspectors.At(i)
 	in := roster.Inspector{Row: irow}

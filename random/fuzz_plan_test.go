@@ -47,10 +47,7 @@ func FuzzParsePlan(f *testing.F) {
 		p, err := ParsePlan(b)
 		if err != nil {
 			require.Nil(t, p)
-			var pe *PlanError
-			require.ErrorAs(t, err, &pe, "every error is a *PlanError")
-			require.True(t, errors.Is(err, ErrPlanSyntax) || errors.Is(err, ErrPlanValue) || errors.Is(err, ErrBadRatio), "error kind: %v", err)
-			require.NotPanics(t, func() { _ = err.Error() })
+			requirePlanError(t, err)
 			return
 		}
 		checkAcceptedPlan(t, b, p)
@@ -236,4 +233,14 @@ func TestParsePlanRefusesMalformed(t *testing.T) {
 			require.Equal(t, tc.field, pe.Field, "%v", err)
 		})
 	}
+}
+
+// requirePlanError checks an error of ParsePlan or ParsePlanV2: a
+// *PlanError of a known kind, whose message can be written.
+func requirePlanError(t *testing.T, err error) {
+	t.Helper()
+	var pe *PlanError
+	require.ErrorAs(t, err, &pe, "every error is a *PlanError")
+	require.True(t, errors.Is(err, ErrPlanSyntax) || errors.Is(err, ErrPlanValue) || errors.Is(err, ErrBadRatio), "error kind: %v", err)
+	require.NotPanics(t, func() { _ = err.Error() })
 }

@@ -244,6 +244,20 @@ func (p *Plan) Digest() roster.Hash { return p.digest }
 
 // LoadPlan reads and parses a plan file; errors name the file.
 func LoadPlan(name string) (*Plan, error) {
+	b, err := readPlanFile(name)
+	if err != nil {
+		return nil, err
+	}
+	p, err := ParsePlan(b)
+	if p != nil {
+		p.file = name
+	}
+	return p, inPlanFile(name, err)
+}
+
+// readPlanFile reads a plan file for LoadPlan and LoadPlanV2: at most
+// MaxPlanSize+1 bytes, so that the parser can refuse a larger one.
+func readPlanFile(name string) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
@@ -253,15 +267,37 @@ func LoadPlan(name string) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	p, err := ParsePlan(b)
+	return b, nil
+}
+
+// inPlanFile names the file in err's *PlanError, if it has one.
+func inPlanFile(name string, err error) error {
 	var pe *PlanError
 	if errors.As(err, &pe) {
 		pe.File = name
 	}
-	if p != nil {
-		p.file = name
+	return err
+}
+
+// checkPlanUTF8 refuses a plan that is not valid UTF-8.
+func checkPlanUTF8(b []byte) error {
+	if i := firstInvalidUTF8(b); i >= 0 {
+		return &PlanError{Line: lineOf(b, i), Err: fmt.Errorf("%w: invalid UTF-8 at byte %d", ErrPlanSyntax, i+1)}
 	}
-	return p, err
+	return nil
+}
+
+// scanPlan is the start of ParsePlan and ParsePlanV2: the size, the
+// UTF-8 and the strict scan of the JSON, which returns the line of
+// every value by its path.
+func scanPlan(b []byte) (map[string]int, error) {
+	if len(b) > MaxPlanSize {
+		return nil, &PlanError{Err: fmt.Errorf("%w: larger than %d bytes", ErrPlanSyntax, MaxPlanSize)}
+	}
+	if err := checkPlanUTF8(b); err != nil {
+		return nil, err
+	}
+	return scanJSON(b)
 }
 
 // ParsePlan parses a plan (protocol §2) and keeps its exact bytes. It
@@ -278,13 +314,7 @@ func LoadPlan(name string) (*Plan, error) {
 // Rules that need the tables (targeted ids, required units) are checked
 // by [Plan.Check].
 func ParsePlan(b []byte) (*Plan, error) {
-	if len(b) > MaxPlanSize {
-		return nil, &PlanError{Err: fmt.Errorf("%w: larger than %d bytes", ErrPlanSyntax, MaxPlanSize)}
-	}
-	if i := firstInvalidUTF8(b); i >= 0 {
-		return nil, &PlanError{Line: lineOf(b, i), Err: fmt.Errorf("%w: invalid UTF-8 at byte %d", ErrPlanSyntax, i+1)}
-	}
-	lines, err := scanJSON(b)
+	lines, err := scanPlan(b)
 	if err != nil {
 		return nil, err
 	}
@@ -297,13 +327,7 @@ func ParsePlan(b []byte) (*Plan, error) {
 	}
 	p.ID = d.str(top, "id", false)
 	p.Name = d.str(top, "name", false)
-	if ds := d.str(top, "date", true); d.err == nil {
-		date, err := roster.ParseDate(ds)
-		if err != nil {
-			d.fail("date", top.m["date"], fmt.Errorf("%w: %w", ErrPlanValue, err))
-		}
-		p.Date = date
-	}
+	p.Date = d.date(top)
 	if scope, ok := d.objectField(top, "scope"); ok {
 		for _, attr := range sortedKeys(scope.m) {
 			vals := d.stringList(scope, attr)
@@ -349,11 +373,7 @@ func ParsePlan(b []byte) (*Plan, error) {
 		p.Teams = append(p.Teams, r)
 	}
 	if c, ok := d.objectField(top, "conflicts"); ok {
-		p.Conflicts = ConflictRules{
-			Declared:     d.boolean(c, "declared"),
-			RotationDays: d.count(c, "rotation_days"),
-			HomeRegion:   d.boolean(c, "home_region"),
-		}
+		p.Conflicts = d.conflicts(c)
 	}
 	p.DefaultCapacity = d.count(top, "default_capacity")
 	if d.err != nil {
@@ -1000,6 +1020,28 @@ func (d *decoder) boolean(o jsonObject, name string) bool {
 		return false
 	}
 	return raw[0] == 't'
+}
+
+// date reads the required "date" of a plan (both protocols).
+func (d *decoder) date(top jsonObject) roster.Date {
+	ds := d.str(top, "date", true)
+	if d.err != nil {
+		return 0
+	}
+	date, err := roster.ParseDate(ds)
+	if err != nil {
+		d.fail("date", top.m["date"], fmt.Errorf("%w: %w", ErrPlanValue, err))
+	}
+	return date
+}
+
+// conflicts reads the conflict rules of a plan (both protocols).
+func (d *decoder) conflicts(o jsonObject) ConflictRules {
+	return ConflictRules{
+		Declared:     d.boolean(o, "declared"),
+		RotationDays: d.count(o, "rotation_days"),
+		HomeRegion:   d.boolean(o, "home_region"),
+	}
 }
 
 // match reads the optional "match" object of a rule: attribute names to

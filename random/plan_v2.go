@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -259,8 +257,8 @@ func (p *PlanV2) TaskIndex(id string) int {
 // It does not check the rest of the plan; parse it with [ParsePlan] or
 // [ParsePlanV2] as the protocol says.
 func PlanProtocol(b []byte) (string, error) {
-	if i := firstInvalidUTF8(b); i >= 0 {
-		return "", &PlanError{Line: lineOf(b, i), Err: fmt.Errorf("%w: invalid UTF-8 at byte %d", ErrPlanSyntax, i+1)}
+	if err := checkPlanUTF8(b); err != nil {
+		return "", err
 	}
 	if _, err := scanJSON(b); err != nil {
 		return "", err
@@ -284,24 +282,15 @@ func PlanProtocol(b []byte) (string, error) {
 
 // LoadPlanV2 reads and parses a v2 plan file; errors name the file.
 func LoadPlanV2(name string) (*PlanV2, error) {
-	f, err := os.Open(name)
+	b, err := readPlanFile(name)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxPlanSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
 	p, err := ParsePlanV2(b)
-	var pe *PlanError
-	if errors.As(err, &pe) {
-		pe.File = name
-	}
 	if p != nil {
 		p.file = name
 	}
-	return p, err
+	return p, inPlanFile(name, err)
 }
 
 // The fields of each object of a v2 plan.
@@ -332,13 +321,7 @@ var (
 // Rules that need the tables (statuses against the active list, targeted
 // ids and their tasks) are checked by [PlanV2.Check].
 func ParsePlanV2(b []byte) (*PlanV2, error) {
-	if len(b) > MaxPlanSize {
-		return nil, &PlanError{Err: fmt.Errorf("%w: larger than %d bytes", ErrPlanSyntax, MaxPlanSize)}
-	}
-	if i := firstInvalidUTF8(b); i >= 0 {
-		return nil, &PlanError{Line: lineOf(b, i), Err: fmt.Errorf("%w: invalid UTF-8 at byte %d", ErrPlanSyntax, i+1)}
-	}
-	lines, err := scanJSON(b)
+	lines, err := scanPlan(b)
 	if err != nil {
 		return nil, err
 	}
@@ -359,13 +342,7 @@ func ParsePlanV2(b []byte) (*PlanV2, error) {
 	p.ID = d.str(top, "id", false)
 	p.Name = d.str(top, "name", false)
 	p.Authority = d.str(top, "authority", false)
-	if ds := d.str(top, "date", true); d.err == nil {
-		date, err := roster.ParseDate(ds)
-		if err != nil {
-			d.fail("date", top.m["date"], fmt.Errorf("%w: %w", ErrPlanValue, err))
-		}
-		p.Date = date
-	}
+	p.Date = d.date(top)
 	if _, ok := top.m["active"]; ok {
 		p.Active = d.stringList(top, "active")
 		if p.Active == nil {
@@ -428,11 +405,7 @@ func ParsePlanV2(b []byte) (*PlanV2, error) {
 	}
 	if co, ok := d.objectField(top, "conflicts"); ok {
 		d.only(co, conflictV2Keys)
-		p.Conflicts = ConflictRules{
-			Declared:     d.boolean(co, "declared"),
-			RotationDays: d.count(co, "rotation_days"),
-			HomeRegion:   d.boolean(co, "home_region"),
-		}
+		p.Conflicts = d.conflicts(co)
 	}
 	p.DefaultCapacity = d.count(top, "default_capacity")
 	if raw, ok := top.m["notes"]; ok && d.err == nil {

@@ -155,15 +155,9 @@ func (r *Result) Substitute(subs []Substitution) ([]Replacement, error) {
 		fail := func(err error) error {
 			return &SubstitutionError{Index: n, Premises: sub.Premises, Inspector: sub.Out, Err: err}
 		}
-		if strings.TrimSpace(sub.Reason) == "" {
-			return nil, fail(fmt.Errorf("%w: a substitution needs a reason", ErrBadReason))
-		}
-		if err := roster.ValidValue(sub.Reason); err != nil {
-			return nil, fail(fmt.Errorf("%w: %w", ErrBadReason, err))
-		}
-		p := r.Set.Premises.Index(sub.Premises)
-		if p < 0 {
-			return nil, fail(unknownPremises(sub.Premises))
+		p, err := checkSubstitution(r.Set, sub)
+		if err != nil {
+			return nil, fail(err)
 		}
 		si := int(r.Premises[p].Selected)
 		if si < 0 {
@@ -244,4 +238,20 @@ func (r *Result) Substitute(subs []Substitution) ([]Replacement, error) {
 		out = append(out, rep)
 	}
 	return out, nil
+}
+
+// checkSubstitution checks the reason of sub and returns the row of its
+// premises (Substitute of both protocols).
+func checkSubstitution(set *roster.Set, sub Substitution) (int, error) {
+	if strings.TrimSpace(sub.Reason) == "" {
+		return 0, fmt.Errorf("%w: a substitution needs a reason", ErrBadReason)
+	}
+	if err := roster.ValidValue(sub.Reason); err != nil {
+		return 0, fmt.Errorf("%w: %w", ErrBadReason, err)
+	}
+	p := set.Premises.Index(sub.Premises)
+	if p < 0 {
+		return 0, unknownPremises(sub.Premises)
+	}
+	return p, nil
 }

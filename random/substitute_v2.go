@@ -3,7 +3,6 @@ package random
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/doublerandom/doublerandom/roster"
 )
@@ -65,15 +64,9 @@ func (r *ResultV2) Substitute(subs []Substitution) ([]ReplacementV2, error) {
 		fail := func(err error) error {
 			return &SubstitutionError{Index: n, Premises: sub.Premises, Inspector: sub.Out, Err: err}
 		}
-		if strings.TrimSpace(sub.Reason) == "" {
-			return nil, fail(fmt.Errorf("%w: a substitution needs a reason", ErrBadReason))
-		}
-		if err := roster.ValidValue(sub.Reason); err != nil {
-			return nil, fail(fmt.Errorf("%w: %w", ErrBadReason, err))
-		}
-		p := r.Set.Premises.Index(sub.Premises)
-		if p < 0 {
-			return nil, fail(unknownPremises(sub.Premises))
+		p, err := checkSubstitution(r.Set, sub)
+		if err != nil {
+			return nil, fail(err)
 		}
 		vi := r.Premises[p].Visit
 		if vi < 0 {

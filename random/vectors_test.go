@@ -79,13 +79,7 @@ func TestCountyVectorsShuffled(t *testing.T) {
 
 			rng := rand.New(rand.NewPCG(7, 12))
 			for round := range 3 {
-				shuffle := func(tb *roster.Table) *roster.Table {
-					rows := slices.Clone(tb.Rows())
-					rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
-					out, err := roster.NewTable(tb.Kind(), rows, roster.Options{})
-					require.NoError(t, err)
-					return out
-				}
+				shuffle := shuffler(t, rng, roster.Options{})
 				s2, err := roster.NewSet(shuffle(set.Premises), shuffle(set.Inspectors), shuffle(set.Conflicts), shuffle(set.History))
 				require.NoError(t, err)
 				res2, err := Draw(context.Background(), plan, s2, v.seed, Options{Workers: round + 2})
@@ -136,4 +130,17 @@ func loadDrawPrimitives(t *testing.T) drawPrimitives {
 	require.NotEmpty(t, p.InspectorKey)
 	require.NotEmpty(t, p.Ratios)
 	return p
+}
+
+// shuffler returns a function giving a table's rows in an order drawn
+// from rng, as a new table read with opt (the shuffled-vector tests of
+// both protocols).
+func shuffler(t *testing.T, rng *rand.Rand, opt roster.Options) func(*roster.Table) *roster.Table {
+	return func(tb *roster.Table) *roster.Table {
+		rows := slices.Clone(tb.Rows())
+		rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+		out, err := roster.NewTable(tb.Kind(), rows, opt)
+		require.NoError(t, err)
+		return out
+	}
 }

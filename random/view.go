@@ -136,22 +136,7 @@ func (v *View) Encode() ([]byte, error) {
 	// a large draw's view in reflection and re-indenting; the tests hold
 	// the two to the same bytes.
 	e := viewEncoder{b: make([]byte, 0, 256+len(v.Strata)*160+len(v.Selected)*200)}
-	e.open('{')
-	e.key("protocol")
-	e.str(v.Protocol)
-	e.key("key")
-	e.str(v.Key.String())
-	e.key("inputs")
-	e.str(v.Inputs.String())
-	e.key("plan_digest")
-	e.str(v.PlanDigest.String())
-	e.key("roots")
-	e.open('{')
-	for i, h := range [...]roster.Hash{v.Roots.Premises, v.Roots.Inspectors, v.Roots.Conflicts, v.Roots.History} {
-		e.key(viewRootsKeys[i])
-		e.str(h.String())
-	}
-	e.close('}')
+	e.head(v.Protocol, v.Key, v.Inputs, v.PlanDigest, v.Roots)
 	e.key("strata")
 	if v.Strata == nil {
 		e.null()
@@ -231,6 +216,27 @@ type viewEncoder struct {
 	first bool // no member or element written yet at this depth
 }
 
+// head opens a view's object and writes the members both protocols
+// start with: protocol, key, inputs, plan_digest and roots.
+func (e *viewEncoder) head(protocol string, key Key, inputs, planDigest roster.Hash, roots roster.Roots) {
+	e.open('{')
+	e.key("protocol")
+	e.str(protocol)
+	e.key("key")
+	e.str(key.String())
+	e.key("inputs")
+	e.str(inputs.String())
+	e.key("plan_digest")
+	e.str(planDigest.String())
+	e.key("roots")
+	e.open('{')
+	for i, h := range [...]roster.Hash{roots.Premises, roots.Inspectors, roots.Conflicts, roots.History} {
+		e.key(viewRootsKeys[i])
+		e.str(h.String())
+	}
+	e.close('}')
+}
+
 func (e *viewEncoder) newline() {
 	e.b = append(e.b, '\n')
 	for range e.depth {
@@ -305,8 +311,12 @@ func (e *viewEncoder) str(s string) {
 }
 
 // WriteTo writes the canonical bytes of [View.Encode] to w.
-func (v *View) WriteTo(w io.Writer) (int64, error) {
-	b, err := v.Encode()
+func (v *View) WriteTo(w io.Writer) (int64, error) { return writeEncoded(w, v.Encode) }
+
+// writeEncoded writes the bytes encode returns to w (WriteTo of both
+// views).
+func writeEncoded(w io.Writer, encode func() ([]byte, error)) (int64, error) {
+	b, err := encode()
 	if err != nil {
 		return 0, err
 	}
@@ -392,15 +402,14 @@ var (
 // 0..[MaxCount]. It accepts any JSON layout; to check canonical bytes,
 // compare with [View.Encode]. Errors are a *[ViewError].
 func ParseView(b []byte) (*View, error) {
-	if i := firstInvalidUTF8(b); i >= 0 {
-		return nil, &ViewError{Line: lineOf(b, i), Err: fmt.Errorf("%w: %w: invalid UTF-8 at byte %d", ErrBadView, roster.ErrEncoding, i+1)}
+	if err := checkViewUTF8(b); err != nil {
+		return nil, err
 	}
 	if v, ok := parseCanonicalView(b); ok {
 		return v, nil
 	}
-	sc := jsonScanner{what: "view", kind: ErrBadView, object: viewObject}
-	if e := sc.scan(b); e != nil {
-		return nil, &ViewError{Line: lineOf(b, e.off), Field: e.field, Value: e.value, Err: e.err}
+	if err := scanView(b, viewObject); err != nil {
+		return nil, err
 	}
 	return parseScannedView(b)
 }
@@ -448,16 +457,9 @@ func parseScannedView(b []byte, decoded ...*View) (*View, error) {
 	if len(decoded) > 0 {
 		return checkViewValues(b, decoded[0])
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
 	var v View
-	if err := dec.Decode(&v); err != nil {
-		ve := &ViewError{Err: fmt.Errorf("%w: %w", ErrBadView, err)}
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			ve.Line, ve.Field = lineOf(b, int(te.Offset)), te.Field
-		}
-		return nil, ve
+	if err := decodeView(b, &v); err != nil {
+		return nil, err
 	}
 	return checkViewValues(b, &v)
 }
@@ -465,22 +467,10 @@ func parseScannedView(b []byte, decoded ...*View) (*View, error) {
 // checkViewValues checks the values of a view decoded from b.
 func checkViewValues(b []byte, vp *View) (*View, error) {
 	v := *vp
-	// Problems with values: the scan found no syntax problem, so a second
-	// scan for the lines of the values is only needed to report one.
-	fail := func(field, value, format string, args ...any) error {
-		s := jsonScanner{what: "view", kind: ErrBadView, lines: map[string]int{}}
-		s.scan(b)
-		return &ViewError{Line: lineFor(s.lines, field), Field: field, Value: value,
-			Err: fmt.Errorf("%w: "+format, append([]any{ErrBadView}, args...)...)}
-	}
+	c := viewValues{b}
+	fail, count := c.fail, c.count
 	if v.Protocol != Protocol {
 		return nil, fail("protocol", strconv.Quote(v.Protocol), "want %q", Protocol)
-	}
-	count := func(field string, n int) error {
-		if n < 0 || n > MaxCount {
-			return fail(field, strconv.Itoa(n), "want a whole number 0..%d", MaxCount)
-		}
-		return nil
 	}
 	for i, s := range v.Strata {
 		f := fmt.Sprintf("strata[%d]", i)
@@ -536,6 +526,28 @@ func viewObject(path string, off int, keys []jsonKey) *scanError {
 	default:
 		return &scanError{off: off, field: path, err: fmt.Errorf("%w: want no object here", ErrBadView)}
 	}
+	has, e := checkViewKeys(path, off, keys, required, optional, func(field string, k jsonKey) *scanError {
+		if k.name == "no_quota_rule" && string(k.value) != "true" {
+			return &scanError{off: k.off, field: field, value: string(k.value),
+				err: fmt.Errorf("%w: want true, or no field", ErrBadView)}
+		}
+		return nil
+	})
+	if e != nil {
+		return e
+	}
+	if isElement(path, "selected") && has["team"] == has["unstaffed"] {
+		return &scanError{off: off, field: path, err: fmt.Errorf("%w: want exactly one of team and unstaffed", ErrBadView)}
+	}
+	return nil
+}
+
+// checkViewKeys checks the keys of the object at path (for the object
+// functions of [ParseView] and [ParseViewV2]): each is one of required
+// or optional, with a hint when only its case is wrong, and passes each
+// (if set; field is its JSON path); every required one is present. It
+// returns the keys the object has.
+func checkViewKeys(path string, off int, keys []jsonKey, required, optional []string, each func(field string, k jsonKey) *scanError) (map[string]bool, *scanError) {
 	join := func(k string) string {
 		if path == "" {
 			return k
@@ -551,22 +563,75 @@ func viewObject(path string, off int, keys []jsonKey) *scanError {
 					hint = fmt.Sprintf(" (names are case-sensitive: %q)", want)
 				}
 			}
-			return &scanError{off: k.off, field: join(k.name), value: strconv.Quote(k.name),
+			return nil, &scanError{off: k.off, field: join(k.name), value: strconv.Quote(k.name),
 				err: fmt.Errorf("%w: unknown field%s", ErrBadView, hint)}
 		}
 		has[k.name] = true
-		if k.name == "no_quota_rule" && string(k.value) != "true" {
-			return &scanError{off: k.off, field: join(k.name), value: string(k.value),
-				err: fmt.Errorf("%w: want true, or no field", ErrBadView)}
+		if each != nil {
+			if e := each(join(k.name), k); e != nil {
+				return nil, e
+			}
 		}
 	}
 	for _, k := range required {
 		if !has[k] {
-			return &scanError{off: off, field: join(k), err: fmt.Errorf("%w: missing", ErrBadView)}
+			return nil, &scanError{off: off, field: join(k), err: fmt.Errorf("%w: missing", ErrBadView)}
 		}
 	}
-	if isElement(path, "selected") && has["team"] == has["unstaffed"] {
-		return &scanError{off: off, field: path, err: fmt.Errorf("%w: want exactly one of team and unstaffed", ErrBadView)}
+	return has, nil
+}
+
+// checkViewUTF8 rejects a view that is not valid UTF-8.
+func checkViewUTF8(b []byte) error {
+	if i := firstInvalidUTF8(b); i >= 0 {
+		return &ViewError{Line: lineOf(b, i), Err: fmt.Errorf("%w: %w: invalid UTF-8 at byte %d", ErrBadView, roster.ErrEncoding, i+1)}
+	}
+	return nil
+}
+
+// scanView runs the strict scan over a view, object checking the keys
+// of each of its objects.
+func scanView(b []byte, object func(path string, off int, keys []jsonKey) *scanError) error {
+	sc := jsonScanner{what: "view", kind: ErrBadView, object: object}
+	if e := sc.scan(b); e != nil {
+		return &ViewError{Line: lineOf(b, e.off), Field: e.field, Value: e.value, Err: e.err}
+	}
+	return nil
+}
+
+// decodeView decodes a view that passed scanView into v (a *View or a
+// *ViewV2).
+func decodeView(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		ve := &ViewError{Err: fmt.Errorf("%w: %w", ErrBadView, err)}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			ve.Line, ve.Field = lineOf(b, int(te.Offset)), te.Field
+		}
+		return ve
+	}
+	return nil
+}
+
+// viewValues reports problems with the values of a view decoded from b.
+type viewValues struct{ b []byte }
+
+// fail returns the *ViewError for field. The scan found no syntax
+// problem, so a second scan for the lines of the values is only needed
+// to report one.
+func (c viewValues) fail(field, value, format string, args ...any) error {
+	s := jsonScanner{what: "view", kind: ErrBadView, lines: map[string]int{}}
+	s.scan(c.b)
+	return &ViewError{Line: lineFor(s.lines, field), Field: field, Value: value,
+		Err: fmt.Errorf("%w: "+format, append([]any{ErrBadView}, args...)...)}
+}
+
+// count checks a count: a whole number 0..MaxCount.
+func (c viewValues) count(field string, n int) error {
+	if n < 0 || n > MaxCount {
+		return c.fail(field, strconv.Itoa(n), "want a whole number 0..%d", MaxCount)
 	}
 	return nil
 }

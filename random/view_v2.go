@@ -1,9 +1,6 @@
 package random
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -139,22 +136,7 @@ func (r *ResultV2) View() *ViewV2 {
 // compare these bytes.
 func (v *ViewV2) Encode() ([]byte, error) {
 	e := viewEncoder{b: make([]byte, 0, 1024+len(v.Tasks)*400+len(v.Visits)*400)}
-	e.open('{')
-	e.key("protocol")
-	e.str(v.Protocol)
-	e.key("key")
-	e.str(v.Key.String())
-	e.key("inputs")
-	e.str(v.Inputs.String())
-	e.key("plan_digest")
-	e.str(v.PlanDigest.String())
-	e.key("roots")
-	e.open('{')
-	for i, h := range [...]roster.Hash{v.Roots.Premises, v.Roots.Inspectors, v.Roots.Conflicts, v.Roots.History} {
-		e.key(viewRootsKeys[i])
-		e.str(h.String())
-	}
-	e.close('}')
+	e.head(v.Protocol, v.Key, v.Inputs, v.PlanDigest, v.Roots)
 	e.key("tasks")
 	e.open('[')
 	for _, t := range v.Tasks {
@@ -264,14 +246,7 @@ func (v *ViewV2) Encode() ([]byte, error) {
 }
 
 // WriteTo writes the canonical bytes of [ViewV2.Encode] to w.
-func (v *ViewV2) WriteTo(w io.Writer) (int64, error) {
-	b, err := v.Encode()
-	if err != nil {
-		return 0, err
-	}
-	n, err := w.Write(b)
-	return int64(n), err
-}
+func (v *ViewV2) WriteTo(w io.Writer) (int64, error) { return writeEncoded(w, v.Encode) }
 
 // The keys of the objects of a v2 view; every one is required.
 var (
@@ -295,38 +270,20 @@ var (
 // check canonical bytes, compare with [ViewV2.Encode]. Errors are a
 // *[ViewError].
 func ParseViewV2(b []byte) (*ViewV2, error) {
-	if i := firstInvalidUTF8(b); i >= 0 {
-		return nil, &ViewError{Line: lineOf(b, i), Err: fmt.Errorf("%w: %w: invalid UTF-8 at byte %d", ErrBadView, roster.ErrEncoding, i+1)}
+	if err := checkViewUTF8(b); err != nil {
+		return nil, err
 	}
-	sc := jsonScanner{what: "view", kind: ErrBadView, object: viewV2Object}
-	if e := sc.scan(b); e != nil {
-		return nil, &ViewError{Line: lineOf(b, e.off), Field: e.field, Value: e.value, Err: e.err}
+	if err := scanView(b, viewV2Object); err != nil {
+		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
 	var v ViewV2
-	if err := dec.Decode(&v); err != nil {
-		ve := &ViewError{Err: fmt.Errorf("%w: %w", ErrBadView, err)}
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			ve.Line, ve.Field = lineOf(b, int(te.Offset)), te.Field
-		}
-		return nil, ve
+	if err := decodeView(b, &v); err != nil {
+		return nil, err
 	}
-	fail := func(field, value, format string, args ...any) error {
-		s := jsonScanner{what: "view", kind: ErrBadView, lines: map[string]int{}}
-		s.scan(b)
-		return &ViewError{Line: lineFor(s.lines, field), Field: field, Value: value,
-			Err: fmt.Errorf("%w: "+format, append([]any{ErrBadView}, args...)...)}
-	}
+	c := viewValues{b}
+	fail, count := c.fail, c.count
 	if v.Protocol != ProtocolV2 {
 		return nil, fail("protocol", strconv.Quote(v.Protocol), "want %q", ProtocolV2)
-	}
-	count := func(field string, n int) error {
-		if n < 0 || n > MaxCount {
-			return fail(field, strconv.Itoa(n), "want a whole number 0..%d", MaxCount)
-		}
-		return nil
 	}
 	if err := count("unknown_references.conflicts", v.UnknownReferences.Conflicts); err != nil {
 		return nil, err
@@ -442,30 +399,6 @@ func viewV2Object(path string, off int, keys []jsonKey) *scanError {
 	default:
 		return &scanError{off: off, field: path, err: fmt.Errorf("%w: want no object here", ErrBadView)}
 	}
-	join := func(k string) string {
-		if path == "" {
-			return k
-		}
-		return path + "." + k
-	}
-	has := map[string]bool{}
-	for _, k := range keys {
-		if !slices.Contains(required, k.name) {
-			hint := ""
-			for _, want := range required {
-				if strings.EqualFold(want, k.name) {
-					hint = fmt.Sprintf(" (names are case-sensitive: %q)", want)
-				}
-			}
-			return &scanError{off: k.off, field: join(k.name), value: strconv.Quote(k.name),
-				err: fmt.Errorf("%w: unknown field%s", ErrBadView, hint)}
-		}
-		has[k.name] = true
-	}
-	for _, k := range required {
-		if !has[k] {
-			return &scanError{off: off, field: join(k), err: fmt.Errorf("%w: missing", ErrBadView)}
-		}
-	}
-	return nil
+	_, e := checkViewKeys(path, off, keys, required, nil, nil)
+	return e
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/doublerandom/doublerandom/publish"
 	"github.com/doublerandom/doublerandom/random"
+	"github.com/doublerandom/doublerandom/roster"
 )
 
 // runDraw computes a draw from DIR (plan.json and the tables) and a
@@ -248,19 +249,8 @@ func runLedgerDraw(f *ledgerDrawFlags, dir string, tf tableFlags, vf v2Flags, di
 	if err != nil {
 		return err
 	}
-	view, err := res.View().Encode()
-	if err != nil {
+	if done, err := writeView(viewFile, res.View().Encode, stdout); done || err != nil {
 		return err
-	}
-	switch viewFile {
-	case "":
-	case "-":
-		_, err := stdout.Write(view)
-		return err
-	default:
-		if err := createNew("--view", viewFile, view); err != nil {
-			return err
-		}
 	}
 	if err := printDrawSummary(stdout, res); err != nil {
 		return err
@@ -269,17 +259,30 @@ func runLedgerDraw(f *ledgerDrawFlags, dir string, tf tableFlags, vf v2Flags, di
 	return nil
 }
 
+// writeView writes the encoded view of a draw where --view says:
+// nowhere (""), to stdout ("-", and then nothing else: done is true) or
+// to a new file.
+func writeView(viewFile string, encode func() ([]byte, error), stdout io.Writer) (done bool, err error) {
+	view, err := encode()
+	if err != nil {
+		return false, err
+	}
+	switch viewFile {
+	case "":
+	case "-":
+		_, err := stdout.Write(view)
+		return true, err
+	default:
+		if err := createNew("--view", viewFile, view); err != nil {
+			return false, err
+		}
+	}
+	return false, nil
+}
+
 // printDrawSummary writes the draw for people: the digests, the strata
 // and the selected premises with their teams.
 func printDrawSummary(w io.Writer, res *random.Result) error {
-	counts := map[random.Mark]int{}
-	staffed := 0
-	for _, s := range res.Selected {
-		counts[s.Mark]++
-		if s.Unstaffed == random.Staffed {
-			staffed++
-		}
-	}
 	inScope, cooling := 0, 0
 	for _, o := range res.Premises {
 		if o.Scope == random.OutOfScopeNone {
@@ -291,12 +294,9 @@ func printDrawSummary(w io.Writer, res *random.Result) error {
 	}
 	plan := res.Plan
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "plan\t%s %s (%s)\n", plan.ID, plan.Date, plan.Digest())
-	fmt.Fprintf(tw, "inputs\t%s\n", res.Inputs)
-	fmt.Fprintf(tw, "key\t%s\n", res.Key)
+	summaryHead(tw, plan.ID, plan.Date, plan.Digest(), res.Inputs, res.Key)
 	fmt.Fprintf(tw, "premises\t%d rows, %d in scope, %d cooling down, %d strata\n", len(res.Premises), inScope, cooling, len(res.Strata))
-	fmt.Fprintf(tw, "selected\t%d (%d overdue, %d random, %d targeted), %d staffed, %d unstaffed\n",
-		len(res.Selected), counts[random.MarkOverdue], counts[random.MarkRandom], counts[random.MarkTargeted], staffed, len(res.Selected)-staffed)
+	summarySelected(tw, res.Selected)
 	fmt.Fprintln(tw)
 	fmt.Fprintln(tw, "stratum\teligible\texcluded\tquota\tthreshold")
 	for i := range res.Strata {
@@ -327,6 +327,29 @@ func printDrawSummary(w io.Writer, res *random.Result) error {
 	return tw.Flush()
 }
 
+// summaryHead writes the first lines of a draw summary (every
+// protocol): the plan, the inputs digest and the draw key.
+func summaryHead(tw io.Writer, id string, date roster.Date, digest, inputs roster.Hash, key random.Key) {
+	fmt.Fprintf(tw, "plan\t%s %s (%s)\n", id, date, digest)
+	fmt.Fprintf(tw, "inputs\t%s\n", inputs)
+	fmt.Fprintf(tw, "key\t%s\n", key)
+}
+
+// summarySelected writes the "selected" line of a v1 draw summary: how
+// many of each mark, staffed and unstaffed.
+func summarySelected(tw io.Writer, selected []random.Selection) {
+	counts := map[random.Mark]int{}
+	staffed := 0
+	for _, s := range selected {
+		counts[s.Mark]++
+		if s.Unstaffed == random.Staffed {
+			staffed++
+		}
+	}
+	fmt.Fprintf(tw, "selected\t%d (%d overdue, %d random, %d targeted), %d staffed, %d unstaffed\n",
+		len(selected), counts[random.MarkOverdue], counts[random.MarkRandom], counts[random.MarkTargeted], staffed, len(selected)-staffed)
+}
+
 func stratumName(values []string) string {
 	if len(values) == 0 {
 		return "(all)"
@@ -352,19 +375,8 @@ func drawV2(dir string, tf tableFlags, vf v2Flags, seed []byte, viewFile string,
 	if err != nil {
 		return err
 	}
-	view, err := res.View().Encode()
-	if err != nil {
+	if done, err := writeView(viewFile, res.View().Encode, stdout); done || err != nil {
 		return err
-	}
-	switch viewFile {
-	case "":
-	case "-":
-		_, err := stdout.Write(view)
-		return err
-	default:
-		if err := createNew("--view", viewFile, view); err != nil {
-			return err
-		}
 	}
 	return printDrawSummaryV2(stdout, res)
 }

@@ -56,11 +56,18 @@ func runExplain(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	} else {
 		text, err = res.Explain(*id)
 	}
+	return writeExplanation(stdout, res.Set, text, err)
+}
+
+// writeExplanation writes the text of an explanation (either protocol)
+// to stdout, or returns err; an id that is not in the tables is named
+// with its flag and file.
+func writeExplanation(stdout io.Writer, set *roster.Set, text fmt.Stringer, err error) error {
 	var le *random.LookupError
 	if errors.As(err, &le) {
-		flagName, file := "--id", res.Set.Premises.File()
+		flagName, file := "--id", set.Premises.File()
 		if le.Kind == roster.KindInspectors {
-			flagName, file = "--inspector", res.Set.Inspectors.File()
+			flagName, file = "--inspector", set.Inspectors.File()
 		}
 		return fmt.Errorf("%s %q: %v (%s)", flagName, le.ID, le.Err, file)
 	}

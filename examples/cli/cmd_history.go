@@ -9,7 +9,6 @@ import (
 
 	"github.com/doublerandom/doublerandom/publish"
 	"github.com/doublerandom/doublerandom/roster"
-	"golang.org/x/mod/sumdb/note"
 )
 
 // runHistory writes the history table of the next batch from a ledger
@@ -96,17 +95,10 @@ func baseRows(t *roster.Table, rows []publish.HistoryRow) int {
 // checkSignatures checks that every document of l is signed by the keys
 // of the verifier files.
 func checkSignatures(l publish.Ledger, pubs []string) error {
-	var p publish.Policy
-	var verifiers []note.Verifier
-	for _, f := range pubs {
-		v, err := publish.LoadVerifier(f)
-		if err != nil {
-			return err
-		}
-		verifiers = append(verifiers, v)
-		p.Require = append(p.Require, v.Name())
+	verifiers, p, err := loadVerifiers(pubs)
+	if err != nil {
+		return err
 	}
-	p.AllowUnknown = true
 	n, err := l.Len()
 	if err != nil {
 		return err

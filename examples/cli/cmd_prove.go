@@ -47,7 +47,18 @@ func runProve(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	one, err := roster.NewTable(roster.KindPremises, []roster.Row{row}, roster.Options{})
+	if err := writeRowAndProof(row, roster.Options{}, proof, *rowFile, *proofFile); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s and %s (premises root %s)\n", *rowFile, *proofFile, set.Premises.Root())
+	return nil
+}
+
+// writeRowAndProof writes the premises row (a one-row table in JSON
+// Lines, read with opt) to the new file rowFile and its inclusion proof
+// (indented JSON) to the new file proofFile: prove of both protocols.
+func writeRowAndProof(row roster.Row, opt roster.Options, proof any, rowFile, proofFile string) error {
+	one, err := roster.NewTable(roster.KindPremises, []roster.Row{row}, opt)
 	if err != nil {
 		return err
 	}
@@ -59,12 +70,11 @@ func runProve(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := createNew("--row", *rowFile, rb.Bytes()); err != nil {
+	if err := createNew("--row", rowFile, rb.Bytes()); err != nil {
 		return err
 	}
-	if err := createNew("--proof", *proofFile, append(pb, '\n')); err != nil {
+	if err := createNew("--proof", proofFile, append(pb, '\n')); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s and %s (premises root %s)\n", *rowFile, *proofFile, set.Premises.Root())
 	return nil
 }

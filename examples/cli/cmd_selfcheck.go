@@ -11,7 +11,6 @@ import (
 
 	"github.com/doublerandom/doublerandom/publish"
 	"github.com/doublerandom/doublerandom/roster"
-	"golang.org/x/mod/sumdb/note"
 )
 
 // runSelfcheck answers a business owner: with the ledger, their row and
@@ -44,16 +43,11 @@ func runSelfcheck(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		}
 		opt.Draw = d
 	}
-	var verifiers []note.Verifier
-	for _, f := range pubs {
-		v, err := publish.LoadVerifier(f)
-		if err != nil {
-			return err
-		}
-		verifiers = append(verifiers, v)
-		opt.Policy.Require = append(opt.Policy.Require, v.Name())
+	verifiers, policy, err := loadVerifiers(pubs)
+	if err != nil {
+		return err
 	}
-	opt.Policy.AllowUnknown = true
+	opt.Policy = policy
 	if *bundle != "" {
 		b, err := publish.OpenBundle(os.DirFS(*bundle))
 		if err != nil {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/doublerandom/doublerandom/publish"
 	"github.com/doublerandom/doublerandom/roster"
-	"golang.org/x/mod/sumdb/note"
 )
 
 // runVerify audits a ledger against the tables of DIR and prints the
@@ -38,16 +37,11 @@ func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return usagef("--pub and one of --ledger (with --dir) and --bundle are required")
 	}
 	var opt publish.Options
-	var verifiers []note.Verifier
-	for _, f := range pubs {
-		v, err := publish.LoadVerifier(f)
-		if err != nil {
-			return err
-		}
-		verifiers = append(verifiers, v)
-		opt.Policy.Require = append(opt.Policy.Require, v.Name())
+	verifiers, policy, err := loadVerifiers(pubs)
+	if err != nil {
+		return err
 	}
-	opt.Policy.AllowUnknown = true
+	opt.Policy = policy
 	if *calendar != "" {
 		cal, err := publish.LoadCalendar(*calendar)
 		if err != nil {
@@ -65,7 +59,6 @@ func runVerify(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if err := witnessOptions(&opt, witnesses, *quorum, cosigned); err != nil {
 		return err
 	}
-	var err error
 	if opt.Now, err = actionTime(*at); err != nil {
 		return err
 	}

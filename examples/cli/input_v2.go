@@ -104,9 +104,7 @@ func printDrawSummaryV2(w io.Writer, res *random.ResultV2) error {
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "plan\t%s %s (%s)\n", plan.ID, plan.Date, plan.Digest())
-	fmt.Fprintf(tw, "inputs\t%s\n", res.Inputs)
-	fmt.Fprintf(tw, "key\t%s\n", res.Key)
+	summaryHead(tw, plan.ID, plan.Date, plan.Digest(), res.Inputs, res.Key)
 	fmt.Fprintf(tw, "visits\t%d, %d staffed, %d unstaffed\n", len(res.Visits), staffed, len(res.Visits)-staffed)
 	fmt.Fprintf(tw, "unknown references\t%d conflict rows, %d history rows\n", res.UnknownConflicts, res.UnknownHistory)
 	fmt.Fprintln(tw)

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -122,19 +120,8 @@ func runLedgerDrawV2(l *publish.DirLedger, signers []publish.Signer, ann *publis
 	if err != nil {
 		return err
 	}
-	view, err := res.View().Encode()
-	if err != nil {
+	if done, err := writeView(viewFile, res.View().Encode, stdout); done || err != nil {
 		return err
-	}
-	switch viewFile {
-	case "":
-	case "-":
-		_, err := stdout.Write(view)
-		return err
-	default:
-		if err := createNew("--view", viewFile, view); err != nil {
-			return err
-		}
 	}
 	if err := printDrawSummaryV2(stdout, res); err != nil {
 		return err
@@ -160,19 +147,7 @@ func explainV2(dir string, tf tableFlags, vf v2Flags, seed []byte, id, inspector
 	} else {
 		text, err = res.Explain(id)
 	}
-	var le *random.LookupError
-	if errors.As(err, &le) {
-		flagName, file := "--id", res.Set.Premises.File()
-		if le.Kind == roster.KindInspectors {
-			flagName, file = "--inspector", res.Set.Inspectors.File()
-		}
-		return fmt.Errorf("%s %q: %v (%s)", flagName, le.ID, le.Err, file)
-	}
-	if err != nil {
-		return err
-	}
-	_, err = io.WriteString(stdout, text.String())
-	return err
+	return writeExplanation(stdout, res.Set, text, err)
 }
 
 // proveV2 is prove for a v2 folder: the row in published form (private
@@ -200,22 +175,7 @@ func proveV2(dir string, vf v2Flags, id, rowFile, proofFile string, warn, stdout
 	if err != nil {
 		return err
 	}
-	one, err := roster.NewTable(roster.KindPremises, []roster.Row{row}, roster.Options{Protocol: roster.ProtocolV2})
-	if err != nil {
-		return err
-	}
-	var rb bytes.Buffer
-	if err := roster.WriteJSONL(&rb, one); err != nil {
-		return err
-	}
-	pb, err := json.MarshalIndent(proof, "", " ")
-	if err != nil {
-		return err
-	}
-	if err := createNew("--row", rowFile, rb.Bytes()); err != nil {
-		return err
-	}
-	if err := createNew("--proof", proofFile, append(pb, '\n')); err != nil {
+	if err := writeRowAndProof(row, roster.Options{Protocol: roster.ProtocolV2}, proof, rowFile, proofFile); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s and %s (v2 premises root %s)\n", rowFile, proofFile, root)

@@ -89,19 +89,8 @@ func runDrawStream(dir string, tf tableFlags, seed []byte, viewFile string, mem 
 	if err != nil {
 		return err
 	}
-	view, err := res.View().Encode()
-	if err != nil {
+	if done, err := writeView(viewFile, res.View().Encode, stdout); done || err != nil {
 		return err
-	}
-	switch viewFile {
-	case "":
-	case "-":
-		_, err := stdout.Write(view)
-		return err
-	default:
-		if err := createNew("--view", viewFile, view); err != nil {
-			return err
-		}
 	}
 	return printStreamSummary(stdout, res)
 }
@@ -384,22 +373,11 @@ func (s *sortedRuns) rows() iter.Seq2[roster.Row, error] {
 // printStreamSummary writes the summary of a streamed draw: what
 // printDrawSummary writes but the per-row counts a stream does not keep.
 func printStreamSummary(w io.Writer, res *random.StreamResult) error {
-	counts := map[random.Mark]int{}
-	staffed := 0
-	for _, s := range res.Selected {
-		counts[s.Mark]++
-		if s.Unstaffed == random.Staffed {
-			staffed++
-		}
-	}
 	var b bytes.Buffer
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "plan\t%s %s (%s)\n", res.Plan.ID, res.Plan.Date, res.Plan.Digest())
-	fmt.Fprintf(tw, "inputs\t%s\n", res.Inputs)
-	fmt.Fprintf(tw, "key\t%s\n", res.Key)
+	summaryHead(tw, res.Plan.ID, res.Plan.Date, res.Plan.Digest(), res.Inputs, res.Key)
 	fmt.Fprintf(tw, "premises\t%d rows (streamed), %d strata\n", res.Rows, len(res.Strata))
-	fmt.Fprintf(tw, "selected\t%d (%d overdue, %d random, %d targeted), %d staffed, %d unstaffed\n",
-		len(res.Selected), counts[random.MarkOverdue], counts[random.MarkRandom], counts[random.MarkTargeted], staffed, len(res.Selected)-staffed)
+	summarySelected(tw, res.Selected)
 	if err := tw.Flush(); err != nil {
 		return err
 	}

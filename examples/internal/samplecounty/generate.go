@@ -141,11 +141,10 @@ type gen struct {
 	historyIDs []int
 }
 
-// Generate builds a county of the given size deterministically: the same
-// Config gives the same bytes on every platform and Go release. The files
-// are in memory; use [Files.WriteDir] to write them or [Files.Load] to
-// read them as tables.
-func Generate(cfg Config) (*Files, error) {
+// newGen makes the county of cfg that Generate and GenerateV2 write:
+// villages, premises, inspectors, history and conflicts, shuffled if
+// cfg says so.
+func newGen(cfg Config) (*gen, error) {
 	cfg, err := cfg.normalize()
 	if err != nil {
 		return nil, err
@@ -158,6 +157,18 @@ func Generate(cfg Config) (*Files, error) {
 	g.makeConflicts()
 	if cfg.Shuffle {
 		g.shuffle()
+	}
+	return g, nil
+}
+
+// Generate builds a county of the given size deterministically: the same
+// Config gives the same bytes on every platform and Go release. The files
+// are in memory; use [Files.WriteDir] to write them or [Files.Load] to
+// read them as tables.
+func Generate(cfg Config) (*Files, error) {
+	g, err := newGen(cfg)
+	if err != nil {
+		return nil, err
 	}
 	f := &Files{
 		Premises:   g.premisesCSV(),

@@ -48,20 +48,11 @@ const (
 // Like Generate it reads no clock and no map order: the same Config gives
 // the same bytes everywhere.
 func GenerateV2(cfg Config) (*Files, error) {
-	cfg, err := cfg.normalize()
+	g, err := newGen(cfg)
 	if err != nil {
 		return nil, err
 	}
-	g := &gen{cfg: cfg, r: rand.New(rand.NewPCG(cfg.Seed, pcgStream)), ids: map[string]struct{}{}}
-	g.makeVillages()
-	g.makePremises()
-	g.makeInspectors()
-	g.makeHistory()
-	g.makeConflicts()
-	if cfg.Shuffle {
-		g.shuffle()
-	}
-	v := &genV2{gen: g, r2: rand.New(rand.NewPCG(cfg.Seed, pcgStreamV2))}
+	v := &genV2{gen: g, r2: rand.New(rand.NewPCG(g.cfg.Seed, pcgStreamV2))}
 	v.partners()
 	f := &Files{
 		Premises:   v.premisesCSV(),
