@@ -604,10 +604,18 @@ func (v *verifier) draw(r *Record, e *RecordDoc, set *roster.Set) {
 func (v *verifier) compareDraw(e *RecordDoc, res *random.Result) bool {
 	replayed := res.View()
 	ms := CompareViews(e.File, e.Draw.View, replayed)
+	return v.viewMismatches(e, ms, func() string { return viewDiff(e.Draw.View, replayed) })
+}
+
+// viewMismatches reports the differences between a recorded view and
+// its replay (of either protocol), at most maxViewMismatches of them, the
+// first with the line diff of the two views; it reports whether there
+// were none.
+func (v *verifier) viewMismatches(e *RecordDoc, ms []*MismatchError, diff func() string) bool {
 	if len(ms) == 0 {
 		return true
 	}
-	diff := viewDiff(e.Draw.View, replayed)
+	d := diff()
 	for i, m := range ms {
 		if i == maxViewMismatches {
 			v.problem(e.File, e.Seq, fmt.Errorf("%s: %d more differences", e.File, len(ms)-i))
@@ -615,7 +623,7 @@ func (v *verifier) compareDraw(e *RecordDoc, res *random.Result) bool {
 		}
 		p := Problem{Doc: e.File, Seq: e.Seq, Err: m}
 		if i == 0 {
-			p.Diff = diff
+			p.Diff = d
 		}
 		v.rep.Problems = append(v.rep.Problems, p)
 	}
@@ -624,6 +632,15 @@ func (v *verifier) compareDraw(e *RecordDoc, res *random.Result) bool {
 
 // compareSubstitutions replays the substitutions of a draw.
 func (v *verifier) compareSubstitutions(r *Record, e *RecordDoc, res *random.Result) bool {
+	return v.replaySubstitutions(r, e, func(subs []random.Substitution) ([]random.Replacement, error) {
+		return res.Substitute(subs)
+	})
+}
+
+// replaySubstitutions replays the substitutions of a draw (of either
+// protocol: substitute is the result's) and compares each recorded in
+// and team with the replay's.
+func (v *verifier) replaySubstitutions(r *Record, e *RecordDoc, substitute func([]random.Substitution) ([]random.Replacement, error)) bool {
 	refs := r.subs[e.Digest]
 	if len(refs) == 0 {
 		return true
@@ -632,7 +649,7 @@ func (v *verifier) compareSubstitutions(r *Record, e *RecordDoc, res *random.Res
 	for i, s := range refs {
 		items[i] = *s.item
 	}
-	reps, err := res.Substitute(toSubstitutions(items))
+	reps, err := substitute(toSubstitutions(items))
 	if err != nil {
 		var se *random.SubstitutionError
 		doc, seq := e.File, e.Seq

@@ -1,9 +1,7 @@
 package publish
 
 import (
-	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/doublerandom/doublerandom/random"
 	"github.com/doublerandom/doublerandom/roster"
@@ -35,56 +33,19 @@ func (v *verifier) drawV2(r *Record, e *RecordDoc, set *roster.Set, tablesOK boo
 func (v *verifier) compareDrawV2(e *RecordDoc, res *random.ResultV2) bool {
 	replayed := res.View()
 	ms := CompareViewsV2(e.File, e.Draw.ViewV2, replayed)
-	if len(ms) == 0 {
-		return true
-	}
-	diff := viewDiffV2(e.Draw.ViewV2, replayed) // no reflection: the page's verifier stays small
-	for i, m := range ms {
-		if i == maxViewMismatches {
-			v.problem(e.File, e.Seq, fmt.Errorf("%s: %d more differences", e.File, len(ms)-i))
-			break
-		}
-		p := Problem{Doc: e.File, Seq: e.Seq, Err: m}
-		if i == 0 {
-			p.Diff = diff
-		}
-		v.rep.Problems = append(v.rep.Problems, p)
-	}
-	return false
+	// No reflection in the diff: the page's verifier stays small.
+	return v.viewMismatches(e, ms, func() string { return viewDiffV2(e.Draw.ViewV2, replayed) })
 }
 
 func (v *verifier) compareSubstitutionsV2(r *Record, e *RecordDoc, res *random.ResultV2) bool {
-	refs := r.subs[e.Digest]
-	if len(refs) == 0 {
-		return true
-	}
-	items := make([]SubstitutionItem, len(refs))
-	for i, s := range refs {
-		items[i] = *s.item
-	}
-	reps, err := res.Substitute(toSubstitutions(items))
-	if err != nil {
-		var se *random.SubstitutionError
-		doc, seq := e.File, e.Seq
-		if errors.As(err, &se) && se.Index < len(refs) {
-			doc, seq = refs[se.Index].doc.File, refs[se.Index].doc.Seq
+	return v.replaySubstitutions(r, e, func(subs []random.Substitution) ([]random.Replacement, error) {
+		reps, err := res.Substitute(subs)
+		out := make([]random.Replacement, len(reps))
+		for i, rep := range reps {
+			out[i] = rep.Replacement
 		}
-		v.problem(doc, seq, fmt.Errorf("%s: replaying the substitutions: %w", doc, err))
-		return false
-	}
-	ok := true
-	for i, s := range refs {
-		field := fmt.Sprintf("substitutions[%d]", s.index)
-		if reps[i].In != s.item.In {
-			v.problem(s.doc.File, s.doc.Seq, &MismatchError{Doc: s.doc.File, Field: field + ".in", Want: reps[i].In, Got: s.item.In})
-			ok = false
-		}
-		if !slices.Equal(reps[i].Team, s.item.Team) {
-			v.problem(s.doc.File, s.doc.Seq, &MismatchError{Doc: s.doc.File, Field: field + ".team", Want: fmt.Sprint(reps[i].Team), Got: fmt.Sprint(s.item.Team)})
-			ok = false
-		}
-	}
-	return ok
+		return out, err
+	})
 }
 
 // CompareViewsV2 is [CompareViews] for views of protocol v2 (protocol v2
