@@ -26,7 +26,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -81,15 +80,6 @@ func benchCounty(b *testing.B, n int) string {
 	require.NoError(b, f.WriteDir(dir))
 	require.NoError(b, os.WriteFile(done, nil, 0o644))
 	return dir
-}
-
-// cpuTime is the user and system time of this process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // timed runs f and returns its wall and CPU time.
