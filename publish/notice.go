@@ -125,8 +125,11 @@ type NoticeSubstitution struct {
 	PremisesName string
 	Reason       string
 	Conflict     bool // a conflict of interest (利益冲突回避)
-	Short        bool // no one qualified: the team is one short
-	Out, In      string
+	Short        bool // no one qualified: under v1 the team is one short
+	// Unstaffed: no one qualified and, under protocol v2, the visit
+	// became unstaffed (a team is never left below its size).
+	Unstaffed bool
+	Out, In   string
 }
 
 // NoticeSealed is a draw made and sealed, not yet released: the public
@@ -393,6 +396,7 @@ func noticeSubstitutions(r *Record, d *RecordDoc, opt NoticeOptions, premisesNam
 		s := NoticeSubstitution{Doc: sr.doc.File, Published: sr.doc.Amendment.Published.Time,
 			Premises: sr.item.Premises, PremisesName: premisesName(sr.item.Premises),
 			Reason: sr.item.Reason, Conflict: sr.item.Conflict, Short: sr.item.In == ""}
+		s.Unstaffed = s.Short && d.Draw.ViewV2 != nil
 		if opt.Private {
 			s.Out, s.In = sr.item.Out, sr.item.In
 		}

@@ -100,7 +100,7 @@ pre { white-space: pre-wrap; word-break: break-all; background: #f6f6f6; border:
 <table>
 <thead><tr><th>抽查计划</th><th>检查对象</th><th>调整原因</th><th>发布时间</th><th>记录</th>{{if .Private}}<th>调出</th><th>调入</th>{{end}}</tr></thead>
 <tbody>
-{{range $d := .Draws}}{{range .Substitutions}}<tr><td>{{$d.Plan}}</td><td>{{.PremisesName}}（{{.Premises}}）</td><td>{{.Reason}}{{if .Conflict}}（利益冲突回避）{{end}}{{if .Short}}；无符合条件的替补人员，检查组缺员{{end}}</td><td>{{time .Published}}</td><td>{{.Doc}}</td>{{if $.Private}}<td>{{.Out}}</td><td>{{.In}}</td>{{end}}</tr>
+{{range $d := .Draws}}{{range .Substitutions}}<tr><td>{{$d.Plan}}</td><td>{{.PremisesName}}（{{.Premises}}）</td><td>{{.Reason}}{{if .Conflict}}（利益冲突回避）{{end}}{{if .Unstaffed}}；无符合条件的替补人员，未能组成检查组{{else if .Short}}；无符合条件的替补人员，检查组缺员{{end}}</td><td>{{time .Published}}</td><td>{{.Doc}}</td>{{if $.Private}}<td>{{.Out}}</td><td>{{.In}}</td>{{end}}</tr>
 {{end}}{{end}}</tbody>
 </table>
 {{else}}

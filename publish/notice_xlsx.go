@@ -138,7 +138,7 @@ func (n *Notice) WriteXLSX(w io.Writer) error {
 	var subs [][]string
 	for _, d := range n.Draws {
 		for _, s := range d.Substitutions {
-			row := []string{d.Plan, s.PremisesName, s.Premises, s.Reason, yesNo(s.Conflict), yesNo(s.Short), noticeTime(s.Published), s.Doc}
+			row := []string{d.Plan, s.PremisesName, s.Premises, s.Reason, yesNo(s.Conflict), shortText(s), noticeTime(s.Published), s.Doc}
 			if n.Private {
 				row = append(row, s.Out, s.In)
 			}
@@ -219,4 +219,13 @@ func displayWidth(s string) int {
 		}
 	}
 	return n
+}
+
+// shortText says, in the workbook, whether a substitution found no one:
+// under v1 the team is then one short, under v2 the visit unstaffed.
+func shortText(s NoticeSubstitution) string {
+	if s.Unstaffed {
+		return "是（未能组成检查组）"
+	}
+	return yesNo(s.Short)
 }

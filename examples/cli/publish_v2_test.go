@@ -340,6 +340,13 @@ func TestNoticeSelfcheckV2(t *testing.T) {
 	require.Contains(t, text, "学校卫生、传染病防治、消毒产品与消毒管理,城关镇中心小学,12451099498203250Y")
 	require.Contains(t, text, "清溪县康美口腔诊所有限公司,91451099MA5MN2HC34,451099001,medical,随机抽取,待公示,,,未能组成检查组（缺少所需专业的检查人员）")
 	require.Contains(t, text, "换人后未能组成检查组")
+	// The page's list of changes says so too, not v1's "one short".
+	page := filepath.Join(x.tmp, "notice.html")
+	mustCLI(t, "notice", "--ledger", x.ledger, "--dir", x.dir, "--pub", x.prefix+".pub", "--format", "html", "--out", page)
+	h, err := os.ReadFile(page)
+	require.NoError(t, err)
+	require.Contains(t, string(h), "无符合条件的替补人员，未能组成检查组")
+	require.NotContains(t, string(h), "检查组缺员")
 	require.Contains(t, text, "生活饮用水,清溪温泉度假酒店有限公司,91451099MA5020EJ1K")
 	require.Contains(t, text, "定向检查")
 	require.NotContains(t, text, "王建华", "no inspector names in the public notice")
