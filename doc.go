@@ -19,9 +19,20 @@
 //   - [github.com/doublerandom/doublerandom/random]: the plan, the seed
 //     sources, the draw key, the selection of premises under quotas,
 //     cooldown and coverage rules, and the staffing of inspector teams
-//     under conflict-of-interest rules.
+//     under conflict-of-interest rules; simulation of a plan before it is
+//     announced.
 //   - [github.com/doublerandom/doublerandom/publish]: signed documents in
-//     an append-only ledger, and verification by replay.
+//     an append-only ledger, witnesses' cosignatures, the public bundle,
+//     the notice, and verification by replay.
+//
+// Two protocols live side by side, and records of both replay forever.
+// Protocol v1 draws strata of one sample. Protocol v2
+// ("doublerandom/v2" in the plan) draws what real yearly plans say: tasks
+// (抽查事项), each a ratio of its whole category, one visit per premises
+// for all its matters, ratios spread over towns, weighted chances, cooldown
+// and coverage by kind of inspection, joint teams slot by slot, and private
+// attributes committed as salted digests. [github.com/doublerandom/doublerandom/random.DrawV2]
+// is its entry point.
 //
 // # The whole story
 //
@@ -33,7 +44,11 @@
 //     plan (quotas, scope, team rules), the table roots, and how the seed
 //     will be made: a dice ceremony at a stated time and place, the
 //     commitments of several participants, or a future drand beacon
-//     round. The announcement is signed and appended to the ledger.
+//     round. The announcement is signed and appended to the ledger;
+//     independent witnesses cosign the ledger's checkpoint with their own
+//     time, which proves it existed before the seed. One seed event
+//     serves one announcement; at most one is open; withdrawing one is a
+//     signed document with a reason.
 //  3. Seed. The seed is made in public after the announcement: dice
 //     digits, revealed secrets that must match their commitments, or the
 //     beacon round's signature, verified offline.
@@ -46,15 +61,20 @@
 //  5. Publish. The draw record — seed and evidence, key, per-stratum
 //     figures, every selected premises with its priority, team or the
 //     reason it could not be staffed — is signed and appended to the
-//     ledger. A second draw for the same announcement is refused; a
-//     re-draw or a substitution is an amendment with a reason, and never
-//     deletes what came before.
+//     ledger (or sealed until the inspections are done: a salted digest
+//     now, the draw later). A second draw for the same announcement is
+//     refused; a re-draw or a substitution is an amendment with a reason,
+//     and never deletes what came before.
 //  6. Results. Each selected premises gets an outcome, published within
 //     20 working days of the inspection (抽查结果公示).
-//  7. Verify. Anyone with the ledger, the tables and the verifier keys
-//     checks the signatures and the chain, recomputes the roots and
-//     replays every draw and amendment. A business with only its own row
-//     checks its priority against the published threshold of its stratum.
+//  7. Verify. The agency publishes a bundle: the ledger and the tables
+//     each announcement used, private attributes as their digests. Anyone
+//     with the bundle and the verifier keys checks the signatures, the
+//     chain and the witnesses' times, recomputes the roots and replays
+//     every draw and amendment — with the command-line tool, with a static
+//     web page that runs the same Go code in the browser, or with a
+//     Python script that shares none of it. A business checks its own
+//     selection against the published threshold of its group.
 //
 // The protocol is specified in SPEC.md at the root of the repository;
 // THREAT-MODEL.md says which cheating each check detects.
