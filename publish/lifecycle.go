@@ -142,8 +142,10 @@ type AnnounceOptions struct {
 	AcceptProblems bool
 	// Report, when set with Preflight, is the pre-flight report of this
 	// plan over these tables, computed already (it must name the plan's
-	// digest); it saves running the check twice.
-	Report *random.PreflightReport
+	// digest); it saves running the check twice. ReportV2 is the same for
+	// a plan of protocol v2 ([AnnounceV2With]).
+	Report   *random.PreflightReport
+	ReportV2 *random.PreflightReportV2
 }
 
 // PreflightError reports the problems of a plan's pre-flight check. It

@@ -17,7 +17,19 @@ import (
 // set must be read under protocol v2 with the blinding key
 // (roster.Options.Protocol and Commitment); plan must come from
 // [random.ParsePlanV2] or [random.LoadPlanV2].
+//
+// AnnounceV2 runs no pre-flight check; [AnnounceV2With] does.
 func AnnounceV2(l Ledger, signers []Signer, plan *random.PlanV2, set *roster.Set, promises []random.SeedPromise, published time.Time) (Digest, error) {
+	return AnnounceV2With(l, signers, plan, set, promises, published, AnnounceOptions{})
+}
+
+// AnnounceV2With is [AnnounceV2] with options: with opt.Preflight it runs
+// the v2 pre-flight check ([random.PreflightV2]: the plan drawn under
+// made-up seeds) first (or takes opt.ReportV2, computed already for this
+// plan), and refuses a plan with problems ([ErrPreflight], in a
+// *PreflightError) unless opt.AcceptProblems is set; the announcement
+// then records them ("accepted_problems").
+func AnnounceV2With(l Ledger, signers []Signer, plan *random.PlanV2, set *roster.Set, promises []random.SeedPromise, published time.Time, opt AnnounceOptions) (Digest, error) {
 	if plan == nil || set == nil {
 		return Digest{}, errors.New("publish: AnnounceV2: no plan or no tables")
 	}
@@ -37,6 +49,23 @@ func AnnounceV2(l Ledger, signers []Signer, plan *random.PlanV2, set *roster.Set
 	if err != nil {
 		return Digest{}, err
 	}
+	var accepted []string
+	if opt.Preflight {
+		pre := opt.ReportV2
+		if pre == nil {
+			if pre, err = random.PreflightV2(context.Background(), plan, set); err != nil {
+				return Digest{}, err
+			}
+		} else if pre.PlanDigest != plan.Digest() {
+			return Digest{}, fmt.Errorf("publish: AnnounceV2: the pre-flight report is of plan %s, not %s", pre.PlanDigest, plan.Digest())
+		}
+		if ps := pre.Problems(); len(ps) > 0 {
+			if !opt.AcceptProblems {
+				return Digest{}, &PreflightError{Problems: ps}
+			}
+			accepted = ps
+		}
+	}
 	return appendDoc(l, signers, KindAnnouncement, func(r *Record) (any, error) {
 		a := &AnnouncementBody{
 			Published:  At(published),
@@ -47,6 +76,8 @@ func AnnounceV2(l Ledger, signers []Signer, plan *random.PlanV2, set *roster.Set
 			Counts:     set.Counts(),
 			Seed:       promises,
 			Plan:       string(plan.Bytes()),
+
+			AcceptedProblems: accepted,
 		}
 		if len(r.pending) > 0 {
 			d := r.pending[0].Digest

@@ -315,3 +315,49 @@ func (sim *Simulation) Busiest(n int) []InspectorSimulation {
 	slices.SortStableFunc(s, func(a, b InspectorSimulation) int { return cmp.Compare(b.Teams, a.Teams) })
 	return s[:min(n, len(s))]
 }
+
+// PreflightV2Runs is the number of made-up seeds [PreflightV2] draws.
+const PreflightV2Runs = 100
+
+// PreflightReportV2 is the pre-flight check of a v2 plan: the plan drawn
+// under [PreflightV2Runs] made-up seeds ([SimulateV2] with the plan's
+// digest as the base, so the same plan and tables always give the same
+// report).
+type PreflightReportV2 struct {
+	PlanDigest roster.Hash
+	Simulation *Simulation
+}
+
+// PreflightV2 checks a v2 plan against its tables before it is
+// announced. Protocol v2's rules interact (a task's inspectors are used
+// up by another's visits), so rather than checking rules one by one it
+// draws the plan under made-up seeds and reports what went wrong in any
+// of them ([PreflightReportV2.Problems]).
+func PreflightV2(ctx context.Context, plan *PlanV2, set *roster.Set) (*PreflightReportV2, error) {
+	sim, err := SimulateV2(ctx, plan, set, SimulateOptions{Runs: PreflightV2Runs})
+	if err != nil {
+		return nil, err
+	}
+	return &PreflightReportV2{PlanDigest: plan.Digest(), Simulation: sim}, nil
+}
+
+// Problems lists, one line each, the tasks that fell short of their want
+// or left visits unstaffed in some simulated draw; it is empty when none
+// did. The lines are what an announcement records when it is published
+// despite them.
+func (rep *PreflightReportV2) Problems() []string {
+	if rep == nil || rep.Simulation == nil {
+		return nil
+	}
+	sim := rep.Simulation
+	var out []string
+	for _, t := range sim.Tasks {
+		if n := t.Shortfall.Positive(); n > 0 {
+			out = append(out, fmt.Sprintf("task %s: short of its want in %d of %d simulated draws (by up to %d)", t.ID, n, sim.Runs, t.Shortfall.Max()))
+		}
+		if n := t.Unstaffed.Positive(); n > 0 {
+			out = append(out, fmt.Sprintf("task %s: visits left unstaffed in %d of %d simulated draws (up to %d a draw)", t.ID, n, sim.Runs, t.Unstaffed.Max()))
+		}
+	}
+	return out
+}

@@ -92,3 +92,19 @@ func TestDistribution(t *testing.T) {
 	require.Equal(t, 4, d.Positive())
 	require.Equal(t, 0, Distribution{}.Quantile(0.5))
 }
+
+// The v2 pre-flight names county c's known problems: tableware can never
+// reach its want, and radiation's second slot can never be filled.
+func TestPreflightV2(t *testing.T) {
+	plan, set := loadCountyV2(t, "dr2-county-c")
+	rep, err := PreflightV2(context.Background(), plan, set)
+	require.NoError(t, err)
+	require.Equal(t, plan.Digest(), rep.PlanDigest)
+	ps := rep.Problems()
+	require.Contains(t, ps, "task tableware: short of its want in 100 of 100 simulated draws (by up to 1)")
+	require.Contains(t, ps, "task radiation: visits left unstaffed in 100 of 100 simulated draws (up to 1 a draw)")
+	again, err := PreflightV2(context.Background(), plan, set)
+	require.NoError(t, err)
+	require.Equal(t, ps, again.Problems(), "the same plan and tables give the same report")
+	require.Nil(t, (*PreflightReportV2)(nil).Problems())
+}

@@ -30,7 +30,7 @@ func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) (retErr erro
 	chain := fs.String("beacon-chain", "quicknet", "drand chain of --beacon: quicknet or mainnet")
 	fs.Var(&commits, "commit", "commit-reveal participant NAME=HEX (the commitment), repeatable")
 	name := fs.String("name", "", "ledger name when creating the ledger (default: the signer key's name)")
-	accept := fs.Bool("accept-problems", false, "publish despite pre-flight problems; the announcement records them (v1 plans; a v2 plan is checked with simulate)")
+	accept := fs.Bool("accept-problems", false, "publish despite pre-flight problems (a v2 plan's come from drawing it under made-up seeds); the announcement records them")
 	var vf v2Flags
 	defineBlinding(fs, &vf)
 	if err := parse(fs, args); err != nil {
@@ -79,8 +79,13 @@ func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) (retErr erro
 		return err
 	}
 	var pre *random.PreflightReport
+	var preV2 *random.PreflightReportV2
 	if tb.plan != nil {
 		if pre, err = preflightAnnounce(*dir, tb.plan, tb.set, promises, *accept); err != nil {
+			return err
+		}
+	} else {
+		if preV2, err = preflightAnnounceV2(*dir, tb.planV2, tb.set, promises, *accept); err != nil {
 			return err
 		}
 	}
@@ -102,14 +107,18 @@ func runAnnounce(fs *flag.FlagSet, args []string, stdout io.Writer) (retErr erro
 	}()
 	var d publish.Digest
 	if tb.planV2 != nil {
-		d, err = publish.AnnounceV2(l, signers, tb.planV2, tb.set, promises, when)
+		d, err = publish.AnnounceV2With(l, signers, tb.planV2, tb.set, promises, when, publish.AnnounceOptions{Preflight: true, AcceptProblems: *accept, ReportV2: preV2})
 	} else {
 		d, err = publish.AnnounceWith(l, signers, tb.plan, tb.set, promises, when, publish.AnnounceOptions{Preflight: true, AcceptProblems: *accept, Report: pre})
 	}
 	if err != nil {
 		return err
 	}
-	for _, p := range pre.Problems() {
+	problems := pre.Problems()
+	if preV2 != nil {
+		problems = preV2.Problems()
+	}
+	for _, p := range problems {
 		fmt.Fprintf(stdout, "accepted pre-flight problem (recorded in the announcement): %s\n", p)
 	}
 	n, _ := l.Len()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/doublerandom/doublerandom/publish"
@@ -26,6 +27,25 @@ func preflightAnnounce(dir string, plan *random.Plan, set *roster.Set, promises 
 		return nil, fmt.Errorf("--dir %s: the plan has %d pre-flight problems; nothing was published:\n%s"+
 			"fix them (preflight --dir prints the report), or give --accept-problems to publish anyway: the announcement then records them",
 			dir, len(ps), problemLines(ps))
+	}
+	return pre, nil
+}
+
+// preflightAnnounceV2 is preflightAnnounce for a v2 plan: the plan drawn
+// under made-up seeds (random.PreflightV2), its problems refused unless
+// accepted.
+func preflightAnnounceV2(dir string, plan *random.PlanV2, set *roster.Set, promises []random.SeedPromise, accept bool) (*random.PreflightReportV2, error) {
+	if err := random.CheckSources(promises); err != nil {
+		return nil, err
+	}
+	pre, err := random.PreflightV2(context.Background(), plan, set)
+	if err != nil {
+		return nil, err
+	}
+	if ps := pre.Problems(); len(ps) > 0 && !accept {
+		return nil, fmt.Errorf("--dir %s: the plan has %d pre-flight problems (in %d draws under made-up seeds); nothing was published:\n%s"+
+			"fix them (simulate --dir prints the figures), or give --accept-problems to publish anyway: the announcement then records them",
+			dir, len(ps), random.PreflightV2Runs, problemLines(ps))
 	}
 	return pre, nil
 }

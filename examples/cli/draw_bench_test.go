@@ -164,7 +164,7 @@ func BenchmarkLedger(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				ledger := filepath.Join(b.TempDir(), "ledger")
-				mustRun(b, "announce", "--dir", dir, "--ledger", ledger, "--key", key+".key",
+				mustRun(b, "announce", "--accept-problems", "--dir", dir, "--ledger", ledger, "--key", key+".key",
 					"--dice-ceremony", "2026-11-22T09:30:00+08:00, 县卫生健康局三楼会议室", "--at", "2026-11-20T10:00:00+08:00")
 				b.StartTimer()
 				plainView, ledgerView := filepath.Join(b.TempDir(), "view.json"), filepath.Join(b.TempDir(), "view.json")

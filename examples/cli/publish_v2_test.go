@@ -41,7 +41,7 @@ func (x *ledgerV2) run(t *testing.T, args ...string) string {
 
 func (x *ledgerV2) announceAndDraw(t *testing.T, view string) {
 	t.Helper()
-	out := x.run(t, "announce", "--dir", x.dir, "--ledger", x.ledger,
+	out := x.run(t, "announce", "--accept-problems", "--dir", x.dir, "--ledger", x.ledger,
 		"--dice-ceremony", "2026-03-03T09:30:00+08:00, 县卫生健康局三楼会议室", "--at", "2026-03-02T10:00:00+08:00")
 	require.Contains(t, out, "announced 000001-announcement.note ")
 	args := []string{"draw", "--dir", x.dir, "--ledger", x.ledger, "--seed-dice", diceV2, "--at", "2026-03-03T09:35:00+08:00"}
@@ -92,7 +92,7 @@ func forgeDrawV2(t *testing.T, x *ledgerV2, edit func(string) string) *ledgerV2 
 func forgeDrawV2With(t *testing.T, x *ledgerV2, edit func(string) string, validate publish.Validator) *ledgerV2 {
 	t.Helper()
 	y := &ledgerV2{tmp: x.tmp, dir: x.dir, ledger: filepath.Join(t.TempDir(), "ledger"), prefix: x.prefix, keys: x.keys}
-	y.run(t, "announce", "--dir", y.dir, "--ledger", y.ledger,
+	y.run(t, "announce", "--accept-problems", "--dir", y.dir, "--ledger", y.ledger,
 		"--dice-ceremony", "2026-03-03T09:30:00+08:00, 县卫生健康局三楼会议室", "--at", "2026-03-02T10:00:00+08:00")
 	b, err := os.ReadFile(filepath.Join(x.ledger, "000002-draw.note"))
 	require.NoError(t, err)
@@ -510,4 +510,27 @@ func TestVerifyV2PublishedTables(t *testing.T) {
 	code, out, errs := cli(t, "verify", "--ledger", x.ledger, "--dir", dir, "--published", "--pub", x.prefix+".pub", "--at", "2026-03-20T10:00:00+08:00")
 	require.Equal(t, 0, code, "%s\n%s", out, errs)
 	require.Contains(t, out, "replayed: identical")
+}
+
+// announce checks a v2 plan before publishing it by drawing it under
+// made-up seeds: county c's plan (tableware can never reach its want,
+// radiation's second slot can never be filled, a targeted public place
+// has no eligible inspector) is refused, nothing is
+// written; accepted, the announcement records the problems and verify
+// shows them.
+func TestAnnounceV2Preflight(t *testing.T) {
+	x := newLedgerV2(t, v2Dir("dr2-county-c"), true)
+	code, out, errs := cli(t, "announce", "--dir", x.dir, "--ledger", x.ledger, "--key", x.prefix+".key",
+		"--dice-ceremony", "2026-03-03T09:30:00+08:00, 县卫生健康局三楼会议室", "--at", "2026-03-02T10:00:00+08:00")
+	require.Equal(t, 2, code, out)
+	require.Contains(t, errs, "the plan has 3 pre-flight problems (in 100 draws under made-up seeds); nothing was published")
+	require.Contains(t, errs, "task public-place: visits left unstaffed in 100 of 100 simulated draws (up to 1 a draw)")
+	require.Contains(t, errs, "task tableware: short of its want in 100 of 100 simulated draws (by up to 1)")
+	require.Contains(t, errs, "task radiation: visits left unstaffed in 100 of 100 simulated draws (up to 1 a draw)")
+	require.NoDirExists(t, x.ledger)
+
+	x.announceAndDraw(t, "")
+	code, out, errs = x.verify(t)
+	require.Equal(t, 0, code, errs)
+	require.Contains(t, out, "warning: 000001-announcement.note was published despite 3 pre-flight problems: task public-place: visits left unstaffed")
 }

@@ -26,7 +26,7 @@ func TestSiteV2(t *testing.T) {
 	src := v2Dir("dr2-county-c")
 	agency, ledger, bundle, site := filepath.Join(dir, "agency"), filepath.Join(dir, "ledger"), filepath.Join(dir, "bundle"), filepath.Join(dir, "site")
 	mustCLI(t, "keygen", "--name", "example.gov.cn/wjw", "--out", agency)
-	mustCLI(t, "announce", "--dir", src, "--ledger", ledger, "--key", agency+".key",
+	mustCLI(t, "announce", "--accept-problems", "--dir", src, "--ledger", ledger, "--key", agency+".key",
 		"--dice-ceremony", "2026-03-03T09:30:00+08:00, 县卫生健康局三楼会议室", "--at", "2026-03-02T10:00:00+08:00")
 	_, err := os.Stat(agency + ".blind")
 	require.NoError(t, err, "announce created the blinding key")
