@@ -177,41 +177,55 @@ func AnnounceWith(l Ledger, signers []Signer, plan *random.Plan, set *roster.Set
 	}
 	var accepted []string
 	if opt.Preflight {
+		var err error
 		pre := opt.Report
 		if pre == nil {
-			var err error
 			if pre, err = random.Preflight(plan, set); err != nil {
 				return Digest{}, err
 			}
 		} else if pre.PlanDigest != plan.Digest() {
 			return Digest{}, fmt.Errorf("publish: Announce: the pre-flight report is of plan %s, not %s", pre.PlanDigest, plan.Digest())
 		}
-		if ps := pre.Problems(); len(ps) > 0 {
-			if !opt.AcceptProblems {
-				return Digest{}, &PreflightError{Problems: ps}
-			}
-			accepted = ps
+		if accepted, err = acceptProblems(pre.Problems(), opt.AcceptProblems); err != nil {
+			return Digest{}, err
 		}
 	}
 	roots := set.Roots()
-	return appendDoc(l, signers, KindAnnouncement, func(r *Record) (any, error) {
-		a := &AnnouncementBody{
-			Published:  At(published),
-			PlanID:     plan.ID,
-			PlanDigest: plan.Digest(),
-			Inputs:     roots.Inputs(plan.Digest()),
-			Roots:      roots,
-			Counts:     set.Counts(),
-			Seed:       promises,
-			Plan:       string(plan.Bytes()),
+	return appendAnnouncement(l, signers, &AnnouncementBody{
+		Published:  At(published),
+		PlanID:     plan.ID,
+		PlanDigest: plan.Digest(),
+		Inputs:     roots.Inputs(plan.Digest()),
+		Roots:      roots,
+		Counts:     set.Counts(),
+		Seed:       promises,
+		Plan:       string(plan.Bytes()),
 
-			AcceptedProblems: accepted,
-		}
+		AcceptedProblems: accepted,
+	})
+}
+
+// acceptProblems returns the pre-flight problems an announcement records:
+// none when there are none, a *PreflightError when there are some and
+// they are not accepted.
+func acceptProblems(ps []string, accept bool) ([]string, error) {
+	if len(ps) > 0 && !accept {
+		return nil, &PreflightError{Problems: ps}
+	}
+	return ps, nil
+}
+
+// appendAnnouncement appends the announcement body a (of either
+// protocol); when a redraw amendment is waiting for its new
+// announcement, a answers it.
+func appendAnnouncement(l Ledger, signers []Signer, a *AnnouncementBody) (Digest, error) {
+	return appendDoc(l, signers, KindAnnouncement, func(r *Record) (any, error) {
+		b := *a
 		if len(r.pending) > 0 {
 			d := r.pending[0].Digest
-			a.Redraw = &d
+			b.Redraw = &d
 		}
-		return a, nil
+		return &b, nil
 	})
 }
 

@@ -59,31 +59,21 @@ func AnnounceV2With(l Ledger, signers []Signer, plan *random.PlanV2, set *roster
 		} else if pre.PlanDigest != plan.Digest() {
 			return Digest{}, fmt.Errorf("publish: AnnounceV2: the pre-flight report is of plan %s, not %s", pre.PlanDigest, plan.Digest())
 		}
-		if ps := pre.Problems(); len(ps) > 0 {
-			if !opt.AcceptProblems {
-				return Digest{}, &PreflightError{Problems: ps}
-			}
-			accepted = ps
+		if accepted, err = acceptProblems(pre.Problems(), opt.AcceptProblems); err != nil {
+			return Digest{}, err
 		}
 	}
-	return appendDoc(l, signers, KindAnnouncement, func(r *Record) (any, error) {
-		a := &AnnouncementBody{
-			Published:  At(published),
-			PlanID:     plan.ID,
-			PlanDigest: plan.Digest(),
-			Inputs:     roots.InputsV2(plan.Digest()),
-			Roots:      roots,
-			Counts:     set.Counts(),
-			Seed:       promises,
-			Plan:       string(plan.Bytes()),
+	return appendAnnouncement(l, signers, &AnnouncementBody{
+		Published:  At(published),
+		PlanID:     plan.ID,
+		PlanDigest: plan.Digest(),
+		Inputs:     roots.InputsV2(plan.Digest()),
+		Roots:      roots,
+		Counts:     set.Counts(),
+		Seed:       promises,
+		Plan:       string(plan.Bytes()),
 
-			AcceptedProblems: accepted,
-		}
-		if len(r.pending) > 0 {
-			d := r.pending[0].Digest
-			a.Redraw = &d
-		}
-		return a, nil
+		AcceptedProblems: accepted,
 	})
 }
 
