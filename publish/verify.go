@@ -737,28 +737,44 @@ func (v *verifier) results(r *Record, e *RecordDoc, set *roster.Set, dr *DrawRep
 	}
 }
 
+// viewCompare collects the differences between a recorded view and its
+// replay, of either protocol.
+type viewCompare struct {
+	doc string
+	out []*MismatchError
+}
+
+// add records a difference at field when rec and rep print differently.
+func (c *viewCompare) add(field string, rec, rep any) {
+	got, want := fmt.Sprint(rec), fmt.Sprint(rep)
+	if got != want {
+		c.out = append(c.out, &MismatchError{Doc: c.doc, Field: field, Want: want, Got: got})
+	}
+}
+
+// head compares the fields every view starts with: protocol, key,
+// inputs, plan digest and roots.
+func (c *viewCompare) head(wp, gp string, wk, gk random.Key, wi, gi, wd, gd roster.Hash, wr, gr roster.Roots) {
+	c.add("view.protocol", wp, gp)
+	c.add("view.key", wk, gk)
+	c.add("view.inputs", wi, gi)
+	c.add("view.plan_digest", wd, gd)
+	c.add("view.roots.premises", wr.Premises, gr.Premises)
+	c.add("view.roots.inspectors", wr.Inspectors, gr.Inspectors)
+	c.add("view.roots.conflicts", wr.Conflicts, gr.Conflicts)
+	c.add("view.roots.history", wr.History, gr.History)
+}
+
 // CompareViews compares a recorded draw view with a replayed one, field
 // by field, and returns one *MismatchError per difference: Doc is doc,
 // Field a JSON path such as "view.selected[3].team", Want the replayed
 // value and Got the recorded one. The comparison is of meaning: two
 // views that encode differently but say the same thing are equal.
 func CompareViews(doc string, recorded, replayed *random.View) []*MismatchError {
-	var out []*MismatchError
-	add := func(field string, rec, rep any) {
-		got, want := fmt.Sprint(rec), fmt.Sprint(rep)
-		if got != want {
-			out = append(out, &MismatchError{Doc: doc, Field: field, Want: want, Got: got})
-		}
-	}
+	c := &viewCompare{doc: doc}
+	add := c.add
 	w, g := recorded, replayed
-	add("view.protocol", w.Protocol, g.Protocol)
-	add("view.key", w.Key, g.Key)
-	add("view.inputs", w.Inputs, g.Inputs)
-	add("view.plan_digest", w.PlanDigest, g.PlanDigest)
-	add("view.roots.premises", w.Roots.Premises, g.Roots.Premises)
-	add("view.roots.inspectors", w.Roots.Inspectors, g.Roots.Inspectors)
-	add("view.roots.conflicts", w.Roots.Conflicts, g.Roots.Conflicts)
-	add("view.roots.history", w.Roots.History, g.Roots.History)
+	c.head(w.Protocol, g.Protocol, w.Key, g.Key, w.Inputs, g.Inputs, w.PlanDigest, g.PlanDigest, w.Roots, g.Roots)
 	add("view.strata (count)", len(w.Strata), len(g.Strata))
 	for i := range min(len(w.Strata), len(g.Strata)) {
 		ws, gs := w.Strata[i], g.Strata[i]
@@ -782,7 +798,7 @@ func CompareViews(doc string, recorded, replayed *random.View) []*MismatchError 
 		add(f+".team", ws.Team, gs.Team)
 		add(f+".unstaffed", ws.Unstaffed, gs.Unstaffed)
 	}
-	return out
+	return c.out
 }
 
 func hexOrNone(h *random.Hex64) string {

@@ -53,22 +53,10 @@ func (v *verifier) compareSubstitutionsV2(r *Record, e *RecordDoc, res *random.R
 // as "view.visits[3].team", Want the replayed value and Got the recorded
 // one.
 func CompareViewsV2(doc string, recorded, replayed *random.ViewV2) []*MismatchError {
-	var out []*MismatchError
-	add := func(field string, rec, rep any) {
-		got, want := fmt.Sprint(rec), fmt.Sprint(rep)
-		if got != want {
-			out = append(out, &MismatchError{Doc: doc, Field: field, Want: want, Got: got})
-		}
-	}
+	c := &viewCompare{doc: doc}
+	add := c.add
 	w, g := recorded, replayed
-	add("view.protocol", w.Protocol, g.Protocol)
-	add("view.key", w.Key, g.Key)
-	add("view.inputs", w.Inputs, g.Inputs)
-	add("view.plan_digest", w.PlanDigest, g.PlanDigest)
-	add("view.roots.premises", w.Roots.Premises, g.Roots.Premises)
-	add("view.roots.inspectors", w.Roots.Inspectors, g.Roots.Inspectors)
-	add("view.roots.conflicts", w.Roots.Conflicts, g.Roots.Conflicts)
-	add("view.roots.history", w.Roots.History, g.Roots.History)
+	c.head(w.Protocol, g.Protocol, w.Key, g.Key, w.Inputs, g.Inputs, w.PlanDigest, g.PlanDigest, w.Roots, g.Roots)
 	add("view.tasks (count)", len(w.Tasks), len(g.Tasks))
 	for i := range min(len(w.Tasks), len(g.Tasks)) {
 		wt, gt := w.Tasks[i], g.Tasks[i]
@@ -105,7 +93,7 @@ func CompareViewsV2(doc string, recorded, replayed *random.ViewV2) []*MismatchEr
 	}
 	add("view.unknown_references.conflicts", w.UnknownReferences.Conflicts, g.UnknownReferences.Conflicts)
 	add("view.unknown_references.history", w.UnknownReferences.History, g.UnknownReferences.History)
-	return out
+	return c.out
 }
 
 func visitTasksText(ts []random.ViewVisitTask) string {
